@@ -1,0 +1,94 @@
+"""Configuration errors: what was wrong, where we looked, and the fix.
+
+Every mistake a user can make before a request is sent raises a subclass of
+:class:`OCIConfigurationError`, which is an :class:`agents.exceptions.UserError`
+so the Agents SDK and user code treat it like any other setup mistake.
+Messages never contain key material, passphrases, tokens or signatures.
+"""
+
+from __future__ import annotations
+
+from agents.exceptions import UserError
+
+__all__ = [
+    "OCIConfigurationError",
+    "ConfigFileNotFoundError",
+    "ProfileNotFoundError",
+    "KeyFileError",
+    "KeyPassphraseError",
+    "InvalidOCIDError",
+    "UnknownAuthTypeError",
+    "UnknownRegionError",
+    "MissingCompartmentError",
+    "InvalidModelNameError",
+    "ConflictingArgumentsError",
+    "InvalidConfigValueError",
+    "CredentialsError",
+]
+
+
+class OCIConfigurationError(UserError):
+    """Base class of every agents_oci configuration mistake.
+
+    Catch this to handle any setup problem at once::
+
+        try:
+            model = OCIChatCompletionsModel("meta.llama-3.3-70b-instruct")
+        except OCIConfigurationError as exc:
+            print(exc)  # says what is wrong and how to fix it
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigFileNotFoundError(OCIConfigurationError):
+    """The OCI config file does not exist or cannot be read."""
+
+
+class ProfileNotFoundError(OCIConfigurationError):
+    """The requested profile is not a section of the config file."""
+
+
+class KeyFileError(OCIConfigurationError):
+    """The private key file is missing, unreadable, or not a private key."""
+
+
+class KeyPassphraseError(OCIConfigurationError):
+    """The private key is encrypted and the passphrase is missing or wrong."""
+
+
+class InvalidOCIDError(OCIConfigurationError):
+    """A compartment, project or other OCID is malformed."""
+
+
+class UnknownAuthTypeError(OCIConfigurationError):
+    """The auth type is not one agents_oci knows."""
+
+
+class UnknownRegionError(OCIConfigurationError):
+    """The region is not in the OCI SDK's region tables."""
+
+
+class MissingCompartmentError(OCIConfigurationError):
+    """No compartment could be resolved (principal auth with no tenancy)."""
+
+
+class InvalidModelNameError(OCIConfigurationError):
+    """The model name is empty or malformed."""
+
+
+class ConflictingArgumentsError(OCIConfigurationError):
+    """Arguments that cannot be combined were passed together."""
+
+
+class InvalidConfigValueError(OCIConfigurationError):
+    """A config file or environment value is malformed."""
+
+
+class CredentialsError(OCIConfigurationError):
+    """Credentials could not be built (token file, principal signer, ...)."""
