@@ -1,0 +1,35 @@
+"""The ``httpx2`` twin of the signing Auth (openai 3.x).
+
+Kept in its own module because ``httpx2`` is only installed alongside
+openai 3.x; the openai 2.x line must be able to import the package without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator
+
+import httpx2
+
+from .transport import SigningCore
+
+__all__ = ["Httpx2OCIAuth"]
+
+
+class Httpx2OCIAuth(httpx2.Auth):
+    """OCI request signing for ``httpx2`` clients (openai 3.x)."""
+
+    def __init__(self, core: SigningCore) -> None:
+        self.core = core
+
+    def sync_auth_flow(
+        self, request: httpx2.Request
+    ) -> Generator[httpx2.Request, httpx2.Response, None]:
+        return self.core.sync_flow(request)
+
+    def async_auth_flow(
+        self, request: httpx2.Request
+    ) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+        return self.core.async_flow(request)
+
+    def __repr__(self) -> str:
+        return "Httpx2OCIAuth()"

@@ -1,0 +1,150 @@
+"""Connection keywords -> settings -> credentials -> a signed ``AsyncOpenAI``.
+
+:class:`OCIConnection` is the one place where the pieces meet. It resolves
+settings and loads credentials at construction, so every configuration
+mistake surfaces before a request is sent; the HTTP client itself is built
+lazily, on first use, and shared by every model built from the connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Final
+
+from openai import AsyncOpenAI
+
+from .credentials import CredentialSource, build_source, principal_signer
+from .errors import ConflictingArgumentsError
+from .refresher import Refresher
+from .settings import Settings, resolve
+from .transport import SigningCore, http_library, make_auth
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_REQUEST_TIMEOUT",
+    "ConnectionOptions",
+    "OCIConnection",
+]
+
+DEFAULT_REQUEST_TIMEOUT: Final = 900.0
+"""Seconds to wait for a response. Reasoning models can think for minutes
+before the first byte, so this is far above openai's own default."""
+DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+_PLACEHOLDER_API_KEY: Final = "unused-oci-requests-are-signed"
+# AsyncOpenAI insists on an api_key; this one never leaves the process: the
+# signing Auth replaces the Authorization header of every request.
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """The connection keywords shared by the models and the provider, as passed."""
+
+    auth_type: str | None = None
+    profile: str | None = None
+    config_file: str | None = None
+    region: str | None = None
+    compartment_id: str | None = None
+    project_id: str | None = None
+    base_url: str | None = None
+    signer: Any | None = None
+
+    def given(self) -> list[str]:
+        """Names of the keywords the caller actually passed."""
+        return [f.name for f in fields(self) if getattr(self, f.name) is not None]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={type(self.signer).__name__ if name == 'signer' else getattr(self, name)!r}"
+            for name in self.given()
+        )
+        return f"ConnectionOptions({shown})"
+
+
+def check_no_conflict(options: ConnectionOptions, openai_client: object | None) -> None:
+    """A caller's client already carries its connection: refuse keywords beside it."""
+    given = options.given()
+    if openai_client is not None and given:
+        names = ", ".join(given)
+        raise ConflictingArgumentsError(
+            f"openai_client= cannot be combined with {names}: a client you pass is used "
+            "as is. Either drop openai_client= and let agents_oci build a signed client "
+            f"from {names}, or configure your client yourself and pass only openai_client=."
+        )
+
+
+class OCIConnection:
+    """Resolved settings, their refreshing credentials, and one lazily built client."""
+
+    def __init__(self, options: ConnectionOptions, *, request_timeout: float) -> None:
+        self.options = options
+        self.request_timeout = request_timeout
+        principal: list[Any] = [options.signer] if options.signer is not None else []
+
+        def principal_region(auth_type: str) -> str | None:
+            # Built at most once: the region comes from the same signer that signs.
+            if not principal:
+                principal.append(principal_signer(auth_type))
+            region = getattr(principal[0], "region", None)
+            return region if isinstance(region, str) and region else None
+
+        self.settings: Settings = resolve(
+            auth_type=options.auth_type,
+            profile=options.profile,
+            config_file=options.config_file,
+            region=options.region,
+            compartment_id=options.compartment_id,
+            project_id=options.project_id,
+            base_url=options.base_url,
+            signer_supplied=options.signer is not None,
+            principal_region=principal_region,
+        )
+        if not principal and self.settings.auth_type.value in _PRINCIPALS:
+            principal.append(principal_signer(self.settings.auth_type.value))
+        source: CredentialSource = build_source(self.settings, principal[0] if principal else None)
+        self.refresher = Refresher(source)
+        self.refresher.load_now()
+        self._client: AsyncOpenAI | None = None
+
+    def client(self) -> AsyncOpenAI:
+        """The signed client; built on first call, then shared."""
+        if self._client is None:
+            self._client = self._build_client()
+        return self._client
+
+    def _build_client(self) -> AsyncOpenAI:
+        library = http_library()
+        core = SigningCore(
+            self.refresher,
+            compartment_id=self.settings.compartment_id.value,
+            project_id=self.settings.project_id.value,
+        )
+        timeout = library.Timeout(self.request_timeout, connect=DEFAULT_CONNECT_TIMEOUT)
+        http_client = library.AsyncClient(
+            auth=make_auth(core),
+            timeout=timeout,
+            limits=library.Limits(max_connections=1000, max_keepalive_connections=100),
+            follow_redirects=True,
+        )
+        return AsyncOpenAI(
+            base_url=self.settings.base_url.value,
+            api_key=_PLACEHOLDER_API_KEY,
+            project=self.settings.project_id.value,
+            timeout=timeout,
+            http_client=http_client,
+        )
+
+    async def aclose(self) -> None:
+        """Close the client if it was built; the connection can build a new one later."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return (
+            f"OCIConnection(auth_type={s.auth_type.value!r}, region={s.region.value!r}, "
+            f"base_url={s.base_url.value!r})"
+        )
+
+
+_PRINCIPALS: Final = ("instance_principal", "resource_principal")

@@ -1,0 +1,124 @@
+"""The Agents SDK models, pointed at OCI through a signed client.
+
+Both classes are the SDK's own OpenAI models over a client from
+:class:`~agents_oci.client.OCIConnection`: every conversion, streaming and
+tool-calling behaviour is the SDK's. What they add is construction from OCI
+connection keywords and ownership: a model closes only a client it built.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
+from openai import AsyncOpenAI
+
+from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
+from .errors import InvalidModelNameError
+
+__all__ = ["OCIChatCompletionsModel", "OCIResponsesModel", "connect", "check_model_name"]
+
+
+def check_model_name(model: object) -> str:
+    """Reject empty or non-string model names before anything is built."""
+    if not isinstance(model, str) or not model.strip():
+        raise InvalidModelNameError(
+            f"model={model!r} is not a model name. Pass an OCI model id such as "
+            "'meta.llama-3.3-70b-instruct' or 'openai.gpt-5.5' (see the OCI console's "
+            "Generative AI model list for your region)."
+        )
+    return model.strip()
+
+
+def connect(
+    options: ConnectionOptions,
+    openai_client: AsyncOpenAI | None,
+    request_timeout: float,
+) -> tuple[AsyncOpenAI, OCIConnection | None]:
+    """The client a model should use, and the connection that owns it (if we built it)."""
+    check_no_conflict(options, openai_client)
+    if openai_client is not None:
+        return openai_client, None
+    connection = OCIConnection(options, request_timeout=request_timeout)
+    return connection.client(), connection
+
+
+class _OCIModel:
+    """Construction and ownership shared by the OCI model classes."""
+
+    _connection: OCIConnection | None
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        auth_type: str | None = None,
+        profile: str | None = None,
+        config_file: str | None = None,
+        region: str | None = None,
+        compartment_id: str | None = None,
+        project_id: str | None = None,
+        base_url: str | None = None,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        openai_client: AsyncOpenAI | None = None,
+        signer: Any | None = None,
+    ) -> None:
+        name = check_model_name(model)
+        options = ConnectionOptions(
+            auth_type, profile, config_file, region, compartment_id, project_id, base_url, signer
+        )
+        client, self._connection = connect(options, openai_client, request_timeout)
+        # The next class in the MRO is the SDK's model, which takes these two.
+        cast(Any, super()).__init__(model=name, openai_client=client)
+
+    async def close(self) -> None:
+        """Close the HTTP client if this model built it; a caller's client is left open."""
+        if self._connection is not None:
+            await self._connection.aclose()
+
+    def __repr__(self) -> str:
+        model = getattr(self, "model", None)
+        return f"{type(self).__name__}(model={model!r}, connection={self._connection!r})"
+
+
+class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
+    """An Agents SDK model on OCI's OpenAI-compatible chat completions endpoint.
+
+    Credentials, region, compartment and project come from the keywords, the
+    environment and ``~/.oci/config`` (see the README's resolution table)::
+
+        from agents import Agent, Runner
+        from agents_oci import OCIChatCompletionsModel
+
+        model = OCIChatCompletionsModel("meta.llama-3.3-70b-instruct", profile="DEFAULT")
+        agent = Agent(name="assistant", model=model)
+        print(Runner.run_sync(agent, "Hello").final_output)
+
+    Keywords: ``auth_type`` (``api_key``, ``security_token``,
+    ``instance_principal``, ``resource_principal``), ``profile``,
+    ``config_file``, ``region``, ``compartment_id``, ``project_id``,
+    ``base_url`` (a custom endpoint or the emulator), ``request_timeout``
+    (seconds; generous by default for slow reasoning models). Pass
+    ``openai_client=`` to use a client you configured yourself (it is never
+    closed by this model), or ``signer=`` to sign with any ``oci`` SDK signer.
+    """
+
+
+class OCIResponsesModel(_OCIModel, OpenAIResponsesModel):
+    """An Agents SDK model on OCI's Responses endpoint.
+
+    Use it for Responses-only models (``openai.gpt-5.5-pro``) and to let OCI
+    hold conversation state (``previous_response_id``). For zero data
+    retention, run with ``ModelSettings(store=False)``::
+
+        from agents import Agent, ModelSettings
+        from agents_oci import OCIResponsesModel
+
+        agent = Agent(
+            name="assistant",
+            model=OCIResponsesModel("openai.gpt-5.5-pro", project_id="ocid1.generativeaiproject..."),
+            model_settings=ModelSettings(store=False),
+        )
+
+    Takes the same keywords as :class:`OCIChatCompletionsModel`.
+    """

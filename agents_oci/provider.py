@@ -1,0 +1,103 @@
+"""``OCIProvider``: model names in, OCI models out, over one shared client."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from agents.models.interface import Model, ModelProvider
+from openai import AsyncOpenAI
+
+from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
+from .errors import InvalidModelNameError
+from .models import OCIChatCompletionsModel, OCIResponsesModel, check_model_name
+
+__all__ = ["RESPONSES_PREFIX", "OCIProvider"]
+
+RESPONSES_PREFIX: Final = "responses:"
+_ROUTES: Final = ((RESPONSES_PREFIX, OCIResponsesModel),)
+# Prefix -> model class; any other name goes to chat completions. Responses-only
+# models cannot be recognised from their names, so the caller says so.
+
+
+class OCIProvider(ModelProvider):
+    """A ``ModelProvider`` for OCI Generative AI.
+
+    ``responses:NAME`` gives an :class:`OCIResponsesModel`; any other name an
+    :class:`OCIChatCompletionsModel`. All models share one signed client,
+    built on first use::
+
+        from agents import Agent, Runner, RunConfig
+        from agents_oci import OCIProvider
+
+        provider = OCIProvider(profile="DEFAULT", default_model="meta.llama-3.3-70b-instruct")
+        agent = Agent(name="assistant", model="responses:openai.gpt-5.5-pro")
+        Runner.run_sync(agent, "hi", run_config=RunConfig(model_provider=provider))
+
+    Settings and credentials are resolved when the provider is constructed, so
+    configuration mistakes fail here, not in the middle of a run. The Runner
+    does not close providers passed in ``RunConfig``: call :meth:`aclose` when
+    done.
+    """
+
+    def __init__(
+        self,
+        *,
+        auth_type: str | None = None,
+        profile: str | None = None,
+        config_file: str | None = None,
+        region: str | None = None,
+        compartment_id: str | None = None,
+        project_id: str | None = None,
+        base_url: str | None = None,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        openai_client: AsyncOpenAI | None = None,
+        signer: Any | None = None,
+        default_model: str | None = None,
+    ) -> None:
+        options = ConnectionOptions(
+            auth_type, profile, config_file, region, compartment_id, project_id, base_url, signer
+        )
+        check_no_conflict(options, openai_client)
+        self._client = openai_client
+        self._connection = (
+            None
+            if openai_client is not None
+            else OCIConnection(options, request_timeout=request_timeout)
+        )
+        self.default_model = None if default_model is None else check_model_name(default_model)
+
+    def get_model(self, model_name: str | None) -> Model:
+        """Build the model for ``model_name`` (``None`` means ``default_model``)."""
+        name = model_name if model_name is not None else self.default_model
+        if name is None:
+            raise InvalidModelNameError(
+                "No model name was given and OCIProvider has no default_model. Set "
+                "`model=` on the Agent (e.g. 'meta.llama-3.3-70b-instruct'), or create "
+                "the provider with OCIProvider(default_model=...)."
+            )
+        model_class: type[OCIChatCompletionsModel | OCIResponsesModel] = OCIChatCompletionsModel
+        for prefix, routed in _ROUTES:
+            if name.startswith(prefix):
+                name, model_class = name[len(prefix) :], routed
+                if not name.strip():
+                    raise InvalidModelNameError(
+                        f"Model name {prefix!r} names no model. Write {prefix}MODEL, "
+                        f"e.g. '{prefix}openai.gpt-5.5-pro'."
+                    )
+                break
+        return model_class(name, openai_client=self.client())
+
+    def client(self) -> AsyncOpenAI:
+        """The shared signed client (the caller's, if one was passed)."""
+        if self._connection is not None:
+            return self._connection.client()
+        assert self._client is not None  # exactly one of the two is set
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the shared client if this provider built it."""
+        if self._connection is not None:
+            await self._connection.aclose()
+
+    def __repr__(self) -> str:
+        return f"OCIProvider(default_model={self.default_model!r}, connection={self._connection!r})"

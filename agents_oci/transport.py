@@ -1,0 +1,159 @@
+"""The signing ``Auth`` for the HTTP library the installed ``openai`` uses.
+
+openai 3.x runs on ``httpx2`` and openai 2.x on ``httpx``; their ``Auth``
+protocols are the same, so one core holds the logic and each library gets a
+thin twin class. Per request the flow:
+
+1. takes the current key from the :class:`~agents_oci.refresher.Refresher`
+   (no I/O unless the token is about to expire, and then off the loop);
+2. makes the request OCI's: drops any bearer token and OpenAI account
+   headers (an ``OPENAI_API_KEY`` or ``OPENAI_ORG_ID`` from the environment
+   must never reach OCI), adds the compartment and project headers;
+3. signs it and yields it;
+4. on a 401, if the credential can refresh, gets a newer key (one refresh
+   shared by every request that saw the same rejected key) and re-sends the
+   identical body once, with a new date and signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator, MutableMapping
+from typing import Any, Final, Protocol, TypeVar
+
+import httpx
+
+from .credentials import SigningKey
+from .refresher import Refresher
+from .signing import sign
+
+__all__ = ["COMPARTMENT_HEADER", "PROJECT_HEADER", "SigningCore", "http_library", "make_auth"]
+
+COMPARTMENT_HEADER: Final = "opc-compartment-id"
+PROJECT_HEADER: Final = "OpenAI-Project"
+_DROPPED: Final = ("authorization", "openai-organization", "openai-project")
+
+
+class _URL(Protocol):
+    @property
+    def raw_path(self) -> bytes: ...
+    @property
+    def netloc(self) -> bytes: ...
+
+
+class _Request(Protocol):
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> _URL: ...
+    @property
+    def headers(self) -> MutableMapping[str, str]: ...
+    @property
+    def content(self) -> bytes: ...
+    def read(self) -> bytes: ...
+    async def aread(self) -> bytes: ...
+
+
+class _Response(Protocol):
+    @property
+    def status_code(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Request)
+
+
+class SigningCore:
+    """What both Auth twins do; knows OCI headers, nothing about agents."""
+
+    def __init__(
+        self,
+        refresher: Refresher,
+        *,
+        compartment_id: str | None,
+        project_id: str | None,
+    ) -> None:
+        self.refresher = refresher
+        self._compartment_id = compartment_id
+        self._project_id = project_id
+
+    def prepare(self, request: _Request, key: SigningKey) -> None:
+        """Put OCI's headers and a fresh signature on ``request``."""
+        headers = request.headers
+        for name in _DROPPED:
+            headers.pop(name, None)
+        if self._compartment_id is not None:
+            headers[COMPARTMENT_HEADER] = self._compartment_id
+        if self._project_id is not None:
+            headers[PROJECT_HEADER] = self._project_id
+        url = request.url
+        headers.update(
+            sign(
+                method=request.method,
+                target=url.raw_path.decode("ascii"),
+                host=headers.get("host") or url.netloc.decode("ascii"),
+                body=request.content,
+                content_type=headers.get("content-type"),
+                key_id=key.key_id,
+                private_key=key.private_key,
+            )
+        )
+
+    async def async_flow(self, request: R) -> AsyncGenerator[R, _Response]:
+        await request.aread()  # the signature covers the body: it must be bytes
+        key = await self.refresher.current()
+        self.prepare(request, key)
+        response = yield request
+        if response.status_code == 401 and self.refresher.can_refresh:
+            fresh = await self.refresher.renew_after_rejection(key)
+            if fresh.generation != key.generation:
+                self.prepare(request, fresh)
+                yield request
+
+    def sync_flow(self, request: R) -> Generator[R, _Response, None]:
+        request.read()
+        key = self.refresher.current_sync()
+        self.prepare(request, key)
+        response = yield request
+        if response.status_code == 401 and self.refresher.can_refresh:
+            fresh = self.refresher.renew_after_rejection_sync(key)
+            if fresh.generation != key.generation:
+                self.prepare(request, fresh)
+                yield request
+
+
+class HttpxOCIAuth(httpx.Auth):
+    """OCI request signing for ``httpx`` clients (openai 2.x)."""
+
+    def __init__(self, core: SigningCore) -> None:
+        self.core = core
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        return self.core.sync_flow(request)
+
+    def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        return self.core.async_flow(request)
+
+    def __repr__(self) -> str:
+        return "HttpxOCIAuth()"
+
+
+def http_library() -> Any:
+    """The module (``httpx2`` or ``httpx``) whose clients the installed openai accepts."""
+    import openai
+
+    if int(openai.__version__.split(".", 1)[0]) >= 3:
+        import httpx2
+
+        return httpx2
+    return httpx
+
+
+def make_auth(core: SigningCore) -> Any:
+    """An ``Auth`` instance for the HTTP library the installed openai uses."""
+    library = http_library()
+    if library is httpx:
+        return HttpxOCIAuth(core)
+    from ._httpx2_auth import Httpx2OCIAuth
+
+    return Httpx2OCIAuth(core)
