@@ -1,7 +1,20 @@
-"""Run OpenAI Agents SDK agents on OCI Generative AI, signed with OCI IAM."""
+"""Run OpenAI Agents SDK agents on OCI Generative AI, signed with OCI IAM.
+
+Three ways in::
+
+    from agents import Agent, RunConfig, Runner
+    from agents_oci import OCIProvider
+
+    agent = Agent(name="assistant", model="meta.llama-3.3-70b-instruct")
+    Runner.run_sync(agent, "hi", run_config=RunConfig(model_provider=OCIProvider()))
+
+or build :class:`OCIChatCompletionsModel` / :class:`OCIResponsesModel`
+directly. The offline emulator lives in :mod:`agents_oci.testing`.
+"""
 
 from __future__ import annotations
 
+from .client import DEFAULT_REQUEST_TIMEOUT
 from .errors import (
     ConfigFileNotFoundError,
     ConflictingArgumentsError,
@@ -17,10 +30,14 @@ from .errors import (
     UnknownAuthTypeError,
     UnknownRegionError,
 )
+from .models import OCIChatCompletionsModel, OCIResponsesModel
+from .provider import RESPONSES_PREFIX, OCIProvider
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_REQUEST_TIMEOUT",
+    "RESPONSES_PREFIX",
     "ConfigFileNotFoundError",
     "ConflictingArgumentsError",
     "CredentialsError",
@@ -30,7 +47,10 @@ __all__ = [
     "KeyFileError",
     "KeyPassphraseError",
     "MissingCompartmentError",
+    "OCIChatCompletionsModel",
     "OCIConfigurationError",
+    "OCIProvider",
+    "OCIResponsesModel",
     "ProfileNotFoundError",
     "UnknownAuthTypeError",
     "UnknownRegionError",

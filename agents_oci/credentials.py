@@ -59,7 +59,9 @@ class SigningKey:
     def __repr__(self) -> str:
         # The key id of a token credential is the token itself: never shown.
         kind = "token" if self.key_id.startswith("ST$") else "api_key"
-        return f"SigningKey(kind={kind}, expires_at={self.expires_at}, generation={self.generation})"
+        return (
+            f"SigningKey(kind={kind}, expires_at={self.expires_at}, generation={self.generation})"
+        )
 
 
 class CredentialSource(Protocol):
@@ -128,6 +130,22 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
         ) from None
     if not isinstance(key, RSAPrivateKey):
         raise KeyFileError(f"The {where} is not an RSA key; OCI API keys are RSA keys.")
+    return key
+
+
+def _key_from_content(content: str, pass_phrase: str | None, *, profile: str) -> RSAPrivateKey:
+    from oci.exceptions import InvalidPrivateKey, MissingPrivateKeyPassphrase
+    from oci.signer import load_private_key as oci_load_private_key
+
+    try:
+        key = oci_load_private_key(content, pass_phrase)
+    except (MissingPrivateKeyPassphrase, InvalidPrivateKey, ValueError, TypeError):
+        raise KeyFileError(
+            f"The key_content of profile [{profile}] is not a usable PEM private key (or its "
+            "pass_phrase is missing or wrong). Fix key_content, or use key_file= instead."
+        ) from None
+    if not isinstance(key, RSAPrivateKey):
+        raise KeyFileError(f"The key_content of profile [{profile}] is not an RSA key.")
     return key
 
 
@@ -246,11 +264,14 @@ def build_source(settings: Settings, signer: Any | None = None) -> CredentialSou
         return SignerSource(principal_signer(auth_type))
     values = settings.profile_values
     profile = settings.profile.value
-    key_file = os.path.expanduser(values.get("key_file", ""))
     pass_phrase = values.get("pass_phrase") or None
-    private_key = load_private_key(key_file, pass_phrase, profile=profile)
+    if values.get("key_content"):
+        private_key = _key_from_content(values["key_content"], pass_phrase, profile=profile)
+    else:
+        key_file = settings.profile_path("key_file") or ""
+        private_key = load_private_key(key_file, pass_phrase, profile=profile)
     if auth_type == "security_token":
-        token_file = os.path.expanduser(values.get("security_token_file", ""))
+        token_file = settings.profile_path("security_token_file") or ""
         return SessionTokenSource(token_file, private_key, profile=profile)
     key_id = f"{values.get('tenancy', '')}/{values.get('user', '')}/{values.get('fingerprint', '')}"
     return ApiKeySource(key_id, private_key)

@@ -116,7 +116,7 @@ class OCIResponsesModel(_OCIModel, OpenAIResponsesModel):
 
         agent = Agent(
             name="assistant",
-            model=OCIResponsesModel("openai.gpt-5.5-pro", project_id="ocid1.generativeaiproject..."),
+            model=OCIResponsesModel("openai.gpt-5.5-pro", project_id=PROJECT_OCID),
             model_settings=ModelSettings(store=False),
         )
 

@@ -121,7 +121,9 @@ class Refresher:
             return False  # nothing would change: let OCI judge the key
         return key.expires_at is not None and self._clock() >= key.expires_at - window
 
-    def _start(self, *, force: bool, seen: SigningKey | None) -> concurrent.futures.Future[SigningKey]:
+    def _start(
+        self, *, force: bool, seen: SigningKey | None
+    ) -> concurrent.futures.Future[SigningKey]:
         """Return the in-flight refresh, starting one if none runs."""
         with self._lock:
             inflight = self._inflight
@@ -189,7 +191,9 @@ class Refresher:
         except Exception as exc:
             return self._on_failure(exc, fallback, strict=strict)
 
-    def _on_failure(self, exc: Exception, fallback: SigningKey | None, *, strict: bool) -> SigningKey:
+    def _on_failure(
+        self, exc: Exception, fallback: SigningKey | None, *, strict: bool
+    ) -> SigningKey:
         # Keep signing with the old key while it is still valid; OCI will say
         # 401 if it is not, and that error carries the fix.
         if strict or fallback is None or self._due(fallback, 0.0):

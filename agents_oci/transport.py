@@ -126,7 +126,9 @@ class HttpxOCIAuth(httpx.Auth):
     def __init__(self, core: SigningCore) -> None:
         self.core = core
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         return self.core.sync_flow(request)
 
     def async_auth_flow(

@@ -65,7 +65,7 @@ async def test_many_rejections_share_one_refresh() -> None:
 
 
 async def test_cancelled_waiter_does_not_cancel_the_shared_refresh() -> None:
-    refresher, source, _ = make(delay=0.2)
+    refresher, _source, _ = make(delay=0.2)
     rejected = await refresher.current()
     first = asyncio.ensure_future(refresher.renew_after_rejection(rejected))
     second = asyncio.ensure_future(refresher.renew_after_rejection(rejected))

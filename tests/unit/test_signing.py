@@ -26,7 +26,9 @@ def key() -> rsa.RSAPrivateKey:
 
 
 @pytest.fixture(scope="module")
-def oci_signer(key: rsa.RSAPrivateKey, tmp_path_factory: pytest.TempPathFactory) -> oci.signer.Signer:
+def oci_signer(
+    key: rsa.RSAPrivateKey, tmp_path_factory: pytest.TempPathFactory
+) -> oci.signer.Signer:
     path = Path(tmp_path_factory.mktemp("k")) / "key.pem"
     path.write_bytes(
         key.private_bytes(
@@ -46,9 +48,21 @@ def params(header: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("method", "url", "body"),
     [
-        ("POST", "https://inference.generativeai.us-chicago-1.oci.oraclecloud.com/openai/v1/chat/completions", b'{"model":"m"}'),
-        ("POST", "http://127.0.0.1:8123/openai/v1/responses?x=a%20b&y=1", b'{"input":"hi \xc3\xa9"}'),
-        ("GET", "https://inference.generativeai.eu-frankfurt-2.oci.oraclecloud.eu/openai/v1/models?limit=5", b""),
+        (
+            "POST",
+            "https://inference.generativeai.us-chicago-1.oci.oraclecloud.com/openai/v1/chat/completions",
+            b'{"model":"m"}',
+        ),
+        (
+            "POST",
+            "http://127.0.0.1:8123/openai/v1/responses?x=a%20b&y=1",
+            b'{"input":"hi \xc3\xa9"}',
+        ),
+        (
+            "GET",
+            "https://inference.generativeai.eu-frankfurt-2.oci.oraclecloud.eu/openai/v1/models?limit=5",
+            b"",
+        ),
         ("DELETE", "https://h.example/openai/v1/responses/resp_1", b""),
     ],
 )
@@ -85,7 +99,13 @@ def test_signature_equals_oci_reference_signer(
 
 def test_get_signs_no_body_headers(key: rsa.RSAPrivateKey) -> None:
     headers = sign(
-        method="get", target="/a", host="h", body=b"", content_type=None, key_id="k", private_key=key
+        method="get",
+        target="/a",
+        host="h",
+        body=b"",
+        content_type=None,
+        key_id="k",
+        private_key=key,
     )
     assert params(headers["authorization"])["headers"] == "date (request-target) host"
     assert "x-content-sha256" not in headers
@@ -93,7 +113,13 @@ def test_get_signs_no_body_headers(key: rsa.RSAPrivateKey) -> None:
 
 def test_empty_post_body_hash(key: rsa.RSAPrivateKey) -> None:
     headers = sign(
-        method="POST", target="/a", host="h", body=b"", content_type=None, key_id="k", private_key=key
+        method="POST",
+        target="/a",
+        host="h",
+        body=b"",
+        content_type=None,
+        key_id="k",
+        private_key=key,
     )
     assert headers["x-content-sha256"] == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
     assert headers["content-type"] == "application/json"

@@ -73,7 +73,10 @@ async def test_request_is_signed_and_cleaned(lib: Any, auth_class: Any) -> None:
     sent = await flow.__anext__()
     params = verify(sent)
     assert params["keyId"] == "ST$token-1"
-    assert params["headers"] == "date (request-target) host content-length content-type x-content-sha256"
+    assert (
+        params["headers"]
+        == "date (request-target) host content-length content-type x-content-sha256"
+    )
     assert sent.headers["opc-compartment-id"] == COMPARTMENT
     assert sent.headers["openai-project"] == PROJECT
     assert "openai-organization" not in sent.headers
@@ -109,7 +112,7 @@ async def test_401_with_a_key_that_cannot_refresh_is_not_resent() -> None:
 
 
 def test_sync_flow_signs_and_resends() -> None:
-    signing, source = core()
+    signing, _source = core()
     request = httpx2.Request("GET", URL)
     flow = Httpx2OCIAuth(signing).sync_auth_flow(request)
     sent = next(flow)
@@ -132,7 +135,7 @@ def test_no_project_or_compartment_when_not_configured() -> None:
 
 async def test_end_to_end_over_a_mock_transport_with_a_401() -> None:
     """The real httpx2 client drives the flow: the 401 is consumed, the re-send succeeds."""
-    signing, source = core()
+    signing, _source = core()
     seen: list[str] = []
 
     def handler(request: httpx2.Request) -> httpx2.Response:

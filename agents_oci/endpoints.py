@@ -1,0 +1,134 @@
+"""Region and realm to base URL, from the ``oci`` SDK's own tables.
+
+The domain of an endpoint depends on the realm of its region (``oc1`` is
+``oraclecloud.com``, ``oc19`` is ``oraclecloud.eu``, ...), so nothing here
+hard-codes ``oraclecloud.com``: every lookup goes through
+``oci.regions.REGION_REALMS``, ``oci.regions.REALMS`` and
+``oci.regions.REGIONS_SHORT_NAMES``.
+
+We read those dictionaries directly on purpose. The SDK's helper functions
+(``oci.regions.is_region``, ``get_realm_from_region``, ``endpoint_for``)
+fall back, for a name they do not know, to ``~/.oci/regions-config.json``,
+the ``OCI_REGION_METADATA`` and ``OCI_DEFAULT_REALM`` environment variables
+and, when enabled, the instance metadata service; and they silently default
+an unknown region to realm ``oc1``. A typo must be an error, not a request to
+the wrong realm.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Final
+
+import oci.regions
+
+from .errors import UnknownRegionError
+
+__all__ = [
+    "canonical_region",
+    "realm_of",
+    "realm_domain",
+    "inference_base_url",
+    "native_base_url",
+]
+
+_NATIVE_URL: Final = "https://inference.generativeai.{region}.oci.{domain}"
+_OPENAI_PATH: Final = "/openai/v1"
+_MAX_SUGGESTIONS: Final = 3
+
+
+def canonical_region(name: str, *, source: str | None = None) -> str:
+    """Return the long region identifier for a long or short region name.
+
+    Matching is case-insensitive; short names are the SDK's airport codes.
+    ``source`` (e.g. ``"environment OCI_REGION"``) is named in the error.
+
+    >>> canonical_region("ord")
+    'us-chicago-1'
+    >>> canonical_region("EU-Frankfurt-1")
+    'eu-frankfurt-1'
+
+    Raises:
+        UnknownRegionError: the name is in neither table; the message lists
+            close matches and how to fix it.
+    """
+    key = name.lower()
+    realms: dict[str, str] = oci.regions.REGION_REALMS
+    short_names: dict[str, str] = oci.regions.REGIONS_SHORT_NAMES
+    if key in realms:
+        return key
+    if key in short_names:
+        return short_names[key]
+    raise UnknownRegionError(_unknown_region_message(name, source, realms, short_names))
+
+
+def _unknown_region_message(
+    name: str, source: str | None, realms: dict[str, str], short_names: dict[str, str]
+) -> str:
+    candidates = difflib.get_close_matches(
+        name.lower(), [*realms, *short_names], n=_MAX_SUGGESTIONS, cutoff=0.6
+    )
+    shown = [c if c in realms else f"{c} ({short_names[c]})" for c in candidates]
+    origin = f" (from {source})" if source else ""
+    hint = f" Did you mean: {', '.join(shown)}?" if shown else ""
+    return (
+        f"Unknown OCI region {name!r}{origin}: it is not in the oci SDK's region tables "
+        f"({len(realms)} regions).{hint} Fix: pass a region like region='us-chicago-1' "
+        "(or a short name like 'ord'), or set OCI_REGION; for a region newer than your "
+        "oci package, upgrade it (pip install -U oci)."
+    )
+
+
+def realm_of(region: str) -> str:
+    """Return the realm key (``oc1``, ``oc19``, ...) of a long or short region name.
+
+    >>> realm_of("eu-frankfurt-2")
+    'oc19'
+    >>> realm_of("lhr")
+    'oc1'
+    """
+    realms: dict[str, str] = oci.regions.REGION_REALMS
+    return realms[canonical_region(region)]
+
+
+def realm_domain(realm: str) -> str:
+    """Return the second-level domain of a realm, case-insensitively.
+
+    >>> realm_domain("oc1")
+    'oraclecloud.com'
+    >>> realm_domain("oc4")
+    'oraclegovcloud.uk'
+
+    Raises:
+        UnknownRegionError: the realm is not in ``oci.regions.REALMS``.
+    """
+    domains: dict[str, str] = oci.regions.REALMS
+    key = realm.lower()
+    if key in domains:
+        return domains[key]
+    raise UnknownRegionError(
+        f"Unknown OCI realm {realm!r}: known realms are {', '.join(sorted(domains))}. "
+        "Fix: pass a region of a known realm (region='us-chicago-1'), or upgrade the "
+        "oci package (pip install -U oci) if the realm is new."
+    )
+
+
+def native_base_url(region: str) -> str:
+    """Return the Generative AI inference host URL (native API) of a region.
+
+    >>> native_base_url("uk-gov-london-1")
+    'https://inference.generativeai.uk-gov-london-1.oci.oraclegovcloud.uk'
+    """
+    canonical = canonical_region(region)
+    return _NATIVE_URL.format(region=canonical, domain=realm_domain(realm_of(canonical)))
+
+
+def inference_base_url(region: str) -> str:
+    """Return the OpenAI-compatible base URL of a region (long or short name).
+
+    >>> inference_base_url("ord")
+    'https://inference.generativeai.us-chicago-1.oci.oraclecloud.com/openai/v1'
+    >>> inference_base_url("eu-frankfurt-2")
+    'https://inference.generativeai.eu-frankfurt-2.oci.oraclecloud.eu/openai/v1'
+    """
+    return native_base_url(region) + _OPENAI_PATH
