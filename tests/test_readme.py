@@ -1,0 +1,30 @@
+"""The README's offline example runs exactly as written."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def section_code(heading: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert blocks, f"no python block under {heading!r}"
+    return blocks[0]
+
+
+def test_offline_example_runs(tmp_path: Path) -> None:
+    script = tmp_path / "example.py"
+    script.write_text(section_code("Testing your agents offline"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Sunny in Paris" in done.stdout
