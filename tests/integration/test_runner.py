@@ -52,7 +52,7 @@ async def test_multi_turn_tool_round_trip(emu: OCIEmulator, auth: str, transport
 
     first = await Runner.run(agent, "Use get_weather for Paris", run_config=config)
     assert "Sunny and 21C in Paris" in first.final_output
-    follow_up = first.to_input_list() + [{"role": "user", "content": "And use get_weather for Oslo"}]
+    follow_up = [*first.to_input_list(), {"role": "user", "content": "And use get_weather for Oslo"}]
     second = await Runner.run(agent, follow_up, run_config=config)
     assert "Sunny and 21C in Oslo" in second.final_output
 

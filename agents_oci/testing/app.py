@@ -1,0 +1,273 @@
+"""The emulated OCI Generative AI service: routes and the rules of each call.
+
+Routes are data (:func:`routes`); each endpoint is small: check the service
+rules, normalise the request into a :class:`Turn`, get the answer, render it
+in the called API's wire format, as JSON or SSE. The :class:`Gate` around
+the routes handles authentication, faults, request ids and the journal.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from . import responder, wire
+from .catalogue import ModelCatalogue
+from .errors import ErrorStyle, ServiceError
+from .events import EventStream, chat_frames, responses_frames
+from .faults import Faults
+from .gate import Call, Gate, GateConfig
+from .journal import Journal
+from .replies import Message, RawEvents, Reply, Turn, Usage
+from .scripting import ReplyScript
+from .signatures import Verifier
+from .store import ResponseStore, StoredResponse
+
+__all__ = ["API_PREFIXES", "Backend", "ServiceRules", "build_app", "routes"]
+
+API_PREFIXES: Final = ("/openai/v1", "/20231130/actions/v1")
+"""Where the OpenAI-compatible API is served (the second is the older path)."""
+
+ZDR_PREVIOUS: Final = (
+    "Previous response cannot be used for this organization due to Zero Data Retention."
+)
+ZDR_STORE: Final = (
+    "Stored responses cannot be used for this organization due to Zero Data Retention."
+)
+
+
+@dataclass
+class ServiceRules:
+    """Service behaviours, each on by default where OCI does it; change them any time."""
+
+    require_compartment: bool = True
+    """IAM-signed inference calls must send ``opc-compartment-id`` (or ``CompartmentId``)."""
+    require_project: bool = False
+    """Every call must send ``OpenAI-Project`` (404 otherwise)."""
+    zdr: bool = False
+    """Zero Data Retention: ``store=true`` and ``previous_response_id`` are refused."""
+    error_style: ErrorStyle = "oci"
+    """``oci`` errors are ``{"code","message"}``; ``openai`` ones ``{"error": {...}}``."""
+    verify_signatures: bool = True
+    """Check credentials; off, every request is accepted (and no principal recorded)."""
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Everything the app reads, owned by the emulator."""
+
+    rules: ServiceRules
+    verifier: Verifier
+    journal: Journal
+    faults: Faults
+    catalogue: ModelCatalogue
+    store: ResponseStore
+    script: ReplyScript
+    clock: Callable[[], float]
+
+
+class _Endpoints:
+    def __init__(self, backend: Backend) -> None:
+        self._b = backend
+
+    async def chat_completions(self, request: Request) -> Response:
+        body = self._inference(request)
+        model = self._b.catalogue.check(body.get("model"), "chat")
+        turn = responder.chat_turn(body)
+        answer = await self._answer(turn)
+        completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(self._b.clock())
+        stream = body.get("stream") is True
+        if isinstance(answer, RawEvents):
+            return self._raw(answer, stream, chat_frames)
+        usage = _usage(turn, answer)
+        if not stream:
+            return JSONResponse(
+                wire.chat_completion_body(
+                    answer, model=model, completion_id=completion_id, created=created, usage=usage
+                )
+            )
+        options = body.get("stream_options")
+        chunks = wire.chat_completion_chunks(
+            answer,
+            model=model,
+            completion_id=completion_id,
+            created=created,
+            usage=usage,
+            include_usage=isinstance(options, dict) and options.get("include_usage") is True,
+        )
+        return self._stream(chat_frames([*chunks, "[DONE]"]))
+
+    async def responses(self, request: Request) -> Response:
+        body = self._inference(request)
+        rules = self._b.rules
+        previous = body.get("previous_response_id")
+        if rules.zdr and previous:
+            raise ServiceError(400, "InvalidParameter", ZDR_PREVIOUS, param="previous_response_id")
+        if rules.zdr and body.get("store") is True:
+            raise ServiceError(400, "InvalidParameter", ZDR_STORE, param="store")
+        model = self._b.catalogue.check(body.get("model"), "responses")
+        history = self._history(previous)
+        turn = responder.responses_turn(body, history)
+        answer = await self._answer(turn)
+        stream = body.get("stream") is True
+        if isinstance(answer, RawEvents):
+            return self._raw(answer, stream, responses_frames)
+        response_id, created = f"resp_{uuid.uuid4().hex}", int(self._b.clock())
+        usage = _usage(turn, answer)
+        final = wire.response_body(
+            answer,
+            model=model,
+            response_id=response_id,
+            created=created,
+            usage=usage,
+            request=body,
+        )
+        self._keep(body, turn, answer, final)
+        if not stream:
+            return JSONResponse(final)
+        events = wire.response_events(
+            answer,
+            model=model,
+            response_id=response_id,
+            created=created,
+            usage=usage,
+            request=body,
+        )
+        return self._stream(responses_frames(events))
+
+    async def get_response(self, request: Request) -> Response:
+        self._guard(request, inference=False)
+        response_id = request.path_params["response_id"]
+        stored = self._b.store.get(response_id)
+        if stored is None:
+            raise ServiceError(
+                404, "NotAuthorizedOrNotFound", f"Response with id '{response_id}' not found."
+            )
+        return JSONResponse(dict(stored.body))
+
+    async def list_models(self, request: Request) -> Response:
+        self._guard(request, inference=False)
+        data = [
+            {"id": name, "object": "model", "created": 0, "owned_by": name.split(".", 1)[0]}
+            for name in self._b.catalogue.names()
+        ]
+        return JSONResponse({"object": "list", "data": data})
+
+    def _guard(self, request: Request, *, inference: bool) -> Call:
+        call: Call = request.scope["state"]["call"]
+        rules, headers = self._b.rules, request.headers
+        if (
+            inference
+            and rules.require_compartment
+            and call.signed
+            and not (headers.get("opc-compartment-id") or headers.get("compartmentid"))
+        ):
+            raise ServiceError(
+                400,
+                "MissingParameter",
+                "Missing compartment: IAM-signed requests must send the "
+                "opc-compartment-id header with a compartment OCID.",
+                param="opc-compartment-id",
+            )
+        if rules.require_project and not headers.get("openai-project"):
+            raise ServiceError(
+                404,
+                "NotAuthorizedOrNotFound",
+                "Project not found: send the OCID of a Generative AI project "
+                "in the OpenAI-Project header.",
+            )
+        return call
+
+    def _inference(self, request: Request) -> dict[str, Any]:
+        call = self._guard(request, inference=True)
+        if not isinstance(call.body, dict):
+            raise ServiceError(400, "InvalidParameter", "The request body must be a JSON object.")
+        return call.body
+
+    def _keep(self, body: dict[str, Any], turn: Turn, answer: Reply, final: dict[str, Any]) -> None:
+        # Absent `store` means true, as on OpenAI; ZDR tenancies never keep anything.
+        if body.get("store", True) is False or self._b.rules.zdr:
+            return
+        reply = wire.fill_call_ids(answer, final["id"])
+        conversation = responder.stored_conversation(turn, reply)
+        self._b.store.put(final["id"], StoredResponse(final, conversation))
+
+    def _history(self, previous: object) -> tuple[Message, ...]:
+        if not previous:
+            return ()
+        stored = self._b.store.get(str(previous))
+        if stored is None:
+            raise ServiceError(
+                404,
+                "NotAuthorizedOrNotFound",
+                f"Previous response with id '{previous}' not found (previous_response_id).",
+                param="previous_response_id",
+            )
+        return stored.conversation
+
+    async def _answer(self, turn: Turn) -> Reply | RawEvents:
+        # In a worker thread: a test's handler may block to hold a request in flight.
+        return await anyio.to_thread.run_sync(self._b.script.answer, turn)
+
+    def _raw(self, raw: RawEvents, stream: bool, frame: Callable[[Any], list[bytes]]) -> Response:
+        if stream:
+            return self._stream(frame(raw.events))
+        if raw.body is None:
+            raise ServiceError(
+                500,
+                "InternalServerError",
+                "RawEvents without a body cannot answer a non-streaming request.",
+            )
+        return JSONResponse(dict(raw.body))
+
+    def _stream(self, frames: list[bytes]) -> Response:
+        cut = self._b.faults.take_cut()
+        return EventStream(frames, cut_after=cut, between=self._b.faults.latency.between_events)
+
+
+def routes(backend: Backend) -> list[BaseRoute]:
+    """The service's routes, as data."""
+    endpoints = _Endpoints(backend)
+    table: list[BaseRoute] = []
+    for prefix in API_PREFIXES:
+        table.append(
+            Route(f"{prefix}/chat/completions", endpoints.chat_completions, methods=["POST"])
+        )
+        table.append(Route(f"{prefix}/responses", endpoints.responses, methods=["POST"]))
+    table.append(
+        Route("/openai/v1/responses/{response_id}", endpoints.get_response, methods=["GET"])
+    )
+    table.append(Route("/openai/v1/models", endpoints.list_models, methods=["GET"]))
+    return table
+
+
+def build_app(backend: Backend) -> ASGIApp:
+    """The ASGI app: the gate in front of the routes."""
+    rules = backend.rules
+
+    async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        raise ServiceError(
+            404, "NotAuthorizedOrNotFound", f"No route for {scope['method']} {scope['path']}."
+        )
+
+    router = Router(routes(backend), redirect_slashes=False, default=not_found)
+    config = GateConfig(
+        verifier=backend.verifier,
+        journal=backend.journal,
+        faults=backend.faults,
+        verify_signatures=lambda: rules.verify_signatures,
+        error_style=lambda: rules.error_style,
+    )
+    return Gate(router, config)
+
+
+def _usage(turn: Turn, reply: Reply) -> Usage:
+    return reply.usage if reply.usage is not None else responder.estimate_usage(turn, reply)

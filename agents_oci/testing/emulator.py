@@ -1,0 +1,211 @@
+"""``OCIEmulator``: the OCI Generative AI double, in process or on a real socket."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any
+
+import oci.regions
+
+from . import responder
+from .app import Backend, ServiceRules, build_app
+from .catalogue import DEFAULT_MODELS, DEFAULT_RESPONSES_ONLY, ModelCatalogue
+from .credentials import CredentialsKit
+from .errors import ErrorStyle, check_error_style
+from .faults import Faults
+from .journal import Journal, JournalEntry
+from .replies import Handler, RawEvents, Reply, ToolCall
+from .scripting import ReplyScript
+from .server import BackgroundServer
+from .signatures import MAX_CLOCK_SKEW, TrustStore, Verifier
+from .store import ResponseStore
+
+__all__ = ["OCIEmulator"]
+
+
+class OCIEmulator:
+    """An offline OCI Generative AI: signature checks, OpenAI-compatible APIs, faults.
+
+    Example::
+
+        with OCIEmulator() as emu:
+            key = emu.register_bearer_key()
+            client = openai.AsyncOpenAI(base_url=emu.base_url, api_key=key)
+            emu.queue_text("hello")
+            ...
+            assert emu.journal.last.principal == "bearer"
+
+    In process, without a socket: ``httpx2.ASGITransport(app=emu.app)`` with
+    ``emu.inprocess_base_url`` (the real OCI host name, so signatures sign a
+    realistic ``host``). Every keyword below can also be changed later on
+    :attr:`rules`.
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = "us-chicago-1",
+        require_compartment: bool = True,
+        require_project: bool = False,
+        zdr: bool = False,
+        error_style: ErrorStyle = "oci",
+        verify_signatures: bool = True,
+        models: Iterable[str] = DEFAULT_MODELS,
+        responses_only_models: Iterable[str] = DEFAULT_RESPONSES_ONLY,
+        clock: Callable[[], float] = time.time,
+        max_clock_skew: float = MAX_CLOCK_SKEW,
+        session_ttl: float = 3600.0,
+    ) -> None:
+        self.region = region
+        self.rules = ServiceRules(
+            require_compartment=require_compartment,
+            require_project=require_project,
+            zdr=zdr,
+            error_style=check_error_style(error_style),
+            verify_signatures=verify_signatures,
+        )
+        self.trust = TrustStore()
+        self.credentials = CredentialsKit(
+            trust=self.trust, region=region, clock=clock, session_ttl=session_ttl
+        )
+        self.journal = Journal()
+        self.faults = Faults()
+        self.catalogue = ModelCatalogue(models, responses_only=responses_only_models)
+        self.store = ResponseStore()
+        self.script = ReplyScript(responder.default_responder)
+        self.app = build_app(
+            Backend(
+                rules=self.rules,
+                verifier=Verifier(self.trust, clock=clock, max_clock_skew=max_clock_skew),
+                journal=self.journal,
+                faults=self.faults,
+                catalogue=self.catalogue,
+                store=self.store,
+                script=self.script,
+                clock=clock,
+            )
+        )
+        self._server = BackgroundServer(self.app)
+
+    # --- lifecycle -------------------------------------------------------------
+
+    def start(self) -> OCIEmulator:
+        """Serve on a free port of 127.0.0.1 (returns once the server accepts)."""
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the server (credentials stay until :meth:`close`)."""
+        self._server.stop()
+
+    def close(self) -> None:
+        """Stop the server and delete the temporary credentials."""
+        self.stop()
+        self.credentials.close()
+
+    def __enter__(self) -> OCIEmulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- where to reach it -----------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        """The server's port (``RuntimeError`` when not started)."""
+        if self._server.port is None:
+            raise RuntimeError("the emulator is not serving: use `with OCIEmulator()` or start()")
+        return self._server.port
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/openai/v1`` of the running server."""
+        return f"http://127.0.0.1:{self.port}/openai/v1"
+
+    @property
+    def inprocess_base_url(self) -> str:
+        """The real OCI base URL of :attr:`region`, for use with an ASGI transport."""
+        realm = oci.regions.REGION_REALMS.get(self.region, "oc1")
+        domain = oci.regions.REALMS.get(realm, "oraclecloud.com")
+        return f"https://inference.generativeai.{self.region}.oci.{domain}/openai/v1"
+
+    @property
+    def config_file(self) -> str:
+        """The OCI config file with profiles ``DEFAULT``, ``SESSION`` and ``ENCRYPTED``."""
+        return str(self.credentials.config_file)
+
+    @property
+    def compartment_id(self) -> str:
+        """The tenancy OCID of the profiles (a valid root compartment)."""
+        return self.credentials.tenancy_id
+
+    # --- settings --------------------------------------------------------------
+
+    @property
+    def verify_signatures(self) -> bool:
+        """Whether credentials are checked (off: any request is accepted)."""
+        return self.rules.verify_signatures
+
+    @verify_signatures.setter
+    def verify_signatures(self, value: bool) -> None:
+        self.rules.verify_signatures = value
+
+    def register_bearer_key(self, key: str | None = None) -> str:
+        """Accept ``Authorization: Bearer <key>``; a fresh ``sk-...`` key when none given."""
+        key = key if key is not None else f"sk-emulator-{secrets.token_hex(16)}"
+        self.trust.add_bearer_key(key)
+        return key
+
+    def add_model(self, name: str, *, responses_only: bool = False) -> None:
+        """Offer another model in the region."""
+        self.catalogue.add(name, responses_only=responses_only)
+
+    # --- what the model says ---------------------------------------------------
+
+    def queue_reply(self, *replies: Reply) -> None:
+        """Answer the next requests with these replies, in order."""
+        self.script.queue(*replies)
+
+    def queue_text(self, text: str) -> None:
+        """Answer the next request with ``text``."""
+        self.script.queue(Reply(text=text))
+
+    def queue_tool_call(
+        self, name: str, arguments: Mapping[str, Any] | str | None = None, *, call_id: str = ""
+    ) -> None:
+        """Answer the next request with one call of tool ``name``."""
+        text = arguments if isinstance(arguments, str) else json.dumps(dict(arguments or {}))
+        self.script.queue(Reply(tool_calls=(ToolCall(name, text, call_id),)))
+
+    def queue_raw(self, *raw: RawEvents) -> None:
+        """Answer the next requests with exact stream events (or body)."""
+        self.script.queue(*raw)
+
+    def set_handler(self, handler: Handler | None) -> None:
+        """Answer with ``handler(turn)`` when nothing is queued (``None``: the default)."""
+        self.script.set_handler(handler)
+
+    # --- what happened ---------------------------------------------------------
+
+    def requests(
+        self, path_suffix: str = "", *, method: str | None = None
+    ) -> tuple[JournalEntry, ...]:
+        """Journal entries whose path ends with ``path_suffix``."""
+        return self.journal.find(path_suffix=path_suffix, method=method)
+
+    def reset(self) -> None:
+        """Forget the journal, stored responses, faults and scripted replies."""
+        self.journal.clear()
+        self.store.clear()
+        self.faults.clear()
+        self.script.clear()

@@ -1,0 +1,415 @@
+"""The emulated model: request normalisation and a deterministic default responder.
+
+:func:`chat_turn` and :func:`responses_turn` turn a request body of either
+API into a :class:`~agents_oci.testing.replies.Turn`; :func:`default_responder`
+answers it. The responder is deterministic and good enough for real agent
+loops driven by the Agents SDK Runner:
+
+* tools offered and no tool result yet after the latest user message: call
+  one tool, chosen by name when the user text names it (``get_weather`` or
+  "get weather"); else a handoff (``transfer_to_<agent>``) when the user
+  asks to transfer / hand off (the named agent's, else the first) or names
+  the target agent ("the billing agent"); otherwise the first ordinary tool.
+  Only the default ``transfer_to_`` names are recognised as handoffs.
+  Arguments are a valid instance of the tool's JSON schema, strings taken
+  from the user text (a quoted phrase, else the last capitalised word that
+  does not start a sentence, else the whole text);
+* after a handoff result only, the receiving agent may call one of its own
+  ordinary tools (never a handoff, so two agents cannot bounce forever);
+* after an ordinary tool result: text that quotes every ordinary result
+  verbatim, ``Tool get_weather returned: Sunny, 20C`` (a handoff's own
+  result is quoted only when there is no other);
+* a requested JSON output schema and no tool call due: a JSON instance,
+  strings filled from the tool results or the user text;
+* otherwise ``You said: <last user text>``.
+
+``tool_choice`` is honoured: ``"none"`` never calls a tool; ``"required"``
+or a named function always calls one (the Agents SDK resets it after a tool
+use, as with the real service).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from .replies import Message, Reply, ToolCall, ToolSpec, Turn, Usage
+from .schema_instance import schema_instance
+
+__all__ = [
+    "HANDOFF_PREFIX",
+    "chat_turn",
+    "default_responder",
+    "estimate_usage",
+    "reply_messages",
+    "responses_turn",
+    "stored_conversation",
+]
+
+HANDOFF_PREFIX: Final = "transfer_to_"
+"""Name prefix of the Agents SDK's default handoff tools."""
+
+_TEXT_PART_TYPES: Final = frozenset({"text", "input_text", "output_text"})
+_JSON_OBJECT_SCHEMA: Final[Mapping[str, Any]] = {
+    "type": "object",
+    "properties": {"answer": {"type": "string"}},
+    "required": ["answer"],
+}
+"""What ``json_object`` mode is answered with: some JSON object."""
+_TRANSFER_WORDS: Final = re.compile(r"\b(transfer|hand\s*-?\s*off|hand\s+(?:\w+\s+)?over)\b", re.I)
+_QUOTED: Final = re.compile(r"\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|(?<!\w)'([^']+)'(?!\w)")
+_CAPITALISED: Final = re.compile(r"(^|[.!?]\s+|\s)([A-Z][\w-]*)")
+_CHARS_PER_TOKEN: Final = 4
+_TOKENS_PER_MESSAGE: Final = 4
+
+
+# --- normalisation -----------------------------------------------------------
+
+
+def chat_turn(body: Mapping[str, Any]) -> Turn:
+    """Normalise a ``/chat/completions`` request body."""
+    messages = tuple(_chat_message(m) for m in _dicts(body.get("messages")))
+    tools = tuple(
+        _tool_spec(_mapping(t.get("function")))
+        for t in _dicts(body.get("tools"))
+        if t.get("type") == "function"
+    )
+    response_format = _mapping(body.get("response_format"))
+    schema = _output_schema(response_format, _mapping(response_format.get("json_schema")))
+    return Turn(
+        api="chat",
+        model=str(body.get("model", "")),
+        messages=messages,
+        tools=tools,
+        output_schema=schema,
+        body=body,
+    )
+
+
+def responses_turn(body: Mapping[str, Any], history: Sequence[Message]) -> Turn:
+    """Normalise a ``/responses`` request body continuing ``history``.
+
+    ``history`` is the stored conversation before this request (empty
+    without ``previous_response_id``); ``instructions`` become a leading
+    system message, and ``input`` (a string or a list of items) is appended.
+    Store :func:`stored_conversation` so old instructions do not pile up.
+    """
+    messages: list[Message] = []
+    instructions = body.get("instructions")
+    if isinstance(instructions, str) and instructions:
+        messages.append(Message(role="system", text=instructions))
+    messages.extend(history)
+    raw_input = body.get("input")
+    if isinstance(raw_input, str):
+        messages.append(Message(role="user", text=raw_input))
+    else:
+        _append_items(messages, _dicts(raw_input))
+    tools = tuple(_tool_spec(t) for t in _dicts(body.get("tools")) if t.get("type") == "function")
+    text_format = _mapping(_mapping(body.get("text")).get("format"))
+    return Turn(
+        api="responses",
+        model=str(body.get("model", "")),
+        messages=tuple(messages),
+        tools=tools,
+        output_schema=_output_schema(text_format, text_format),
+        body=body,
+    )
+
+
+def _output_schema(
+    response_format: Mapping[str, Any], holder: Mapping[str, Any]
+) -> Mapping[str, Any] | None:
+    """The requested output schema; ``holder`` is where the ``schema`` key lives.
+
+    Chat nests it (``response_format.json_schema.schema``), Responses does
+    not (``text.format.schema``).
+    """
+    kind = response_format.get("type")
+    if kind == "json_schema":
+        return _mapping(holder.get("schema"))
+    if kind == "json_object":
+        return _JSON_OBJECT_SCHEMA
+    return None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _dicts(value: Any) -> list[Mapping[str, Any]]:
+    """The mappings in a JSON list; anything else is treated as empty."""
+    if not isinstance(value, list | tuple):
+        return []
+    return [v for v in value if isinstance(v, Mapping)]
+
+
+def _text_of(content: Any) -> str:
+    """Text of a content field: a string, or the text parts of a part list."""
+    if isinstance(content, str):
+        return content
+    texts = [
+        part["text"]
+        for part in _dicts(content)
+        if part.get("type", "text") in _TEXT_PART_TYPES and isinstance(part.get("text"), str)
+    ]
+    return "\n".join(texts)
+
+
+def _chat_message(message: Mapping[str, Any]) -> Message:
+    role = str(message.get("role", "user"))
+    calls = tuple(
+        ToolCall(
+            name=str(fn.get("name", "")),
+            arguments=str(fn.get("arguments") or "{}"),
+            call_id=str(call.get("id") or ""),
+        )
+        for call in _dicts(message.get("tool_calls"))
+        if isinstance(fn := call.get("function"), Mapping)
+    )
+    tool_call_id = message.get("tool_call_id") if role == "tool" else None
+    return Message(
+        role=role,
+        text=_text_of(message.get("content")),
+        tool_calls=calls,
+        tool_call_id=None if tool_call_id is None else str(tool_call_id),
+    )
+
+
+def _tool_spec(definition: Mapping[str, Any]) -> ToolSpec:
+    return ToolSpec(
+        name=str(definition.get("name", "")),
+        description=str(definition.get("description") or ""),
+        parameters=definition.get("parameters") or {},
+    )
+
+
+def _append_items(messages: list[Message], items: Iterable[Mapping[str, Any]]) -> None:
+    """Append Responses input items; unknown kinds (``reasoning``...) are skipped."""
+    for item in items:
+        kind = item.get("type")
+        if kind in (None, "message") and "role" in item:
+            messages.append(Message(role=str(item["role"]), text=_text_of(item.get("content"))))
+        elif kind == "function_call":
+            call = ToolCall(
+                name=str(item.get("name", "")),
+                arguments=str(item.get("arguments") or "{}"),
+                call_id=str(item.get("call_id", "")),
+            )
+            _attach_call(messages, call)
+        elif kind == "function_call_output":
+            messages.append(
+                Message(
+                    role="tool",
+                    text=_text_of(item.get("output")),
+                    tool_call_id=str(item.get("call_id", "")),
+                )
+            )
+
+
+def _attach_call(messages: list[Message], call: ToolCall) -> None:
+    """Function calls join the assistant message before them, as in chat format."""
+    if messages and messages[-1].role == "assistant":
+        last = messages[-1]
+        messages[-1] = replace(last, tool_calls=(*last.tool_calls, call))
+    else:
+        messages.append(Message(role="assistant", tool_calls=(call,)))
+
+
+# --- the model ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _State:
+    """What the conversation since the latest user message tells the model."""
+
+    user_text: str
+    results: tuple[tuple[str, str], ...]
+    """(tool name, output) of every tool result after the latest user message."""
+
+    @property
+    def handed_off(self) -> bool:
+        return any(_is_handoff(name) for name, _ in self.results)
+
+    @property
+    def used_tool(self) -> bool:
+        return any(not _is_handoff(name) for name, _ in self.results)
+
+
+def _state(messages: Sequence[Message]) -> _State:
+    users = [i for i, m in enumerate(messages) if m.role == "user"]
+    start = users[-1] if users else -1
+    names = {c.call_id: c.name for m in messages for c in m.tool_calls}
+    results = tuple(
+        (names.get(m.tool_call_id or "", m.tool_call_id or "tool"), m.text)
+        for m in messages[start + 1 :]
+        if m.role == "tool"
+    )
+    return _State(user_text=messages[start].text if users else "", results=results)
+
+
+def default_responder(turn: Turn) -> Reply:
+    """The deterministic model; see the module docstring for its rules."""
+    state = _state(turn.messages)
+    call = _due_tool_call(turn, state)
+    if call is not None:
+        return Reply(tool_calls=(call,))
+    # Ordinary tool results are what the answer is about; a handoff's own
+    # result ({"assistant": ...}) is quoted only when there is nothing else.
+    results = [r for r in state.results if not _is_handoff(r[0])] or state.results
+    if turn.output_schema is not None:
+        context = " ".join(output for _, output in results) or _subject(state.user_text)
+        return Reply(text=json.dumps(schema_instance(turn.output_schema, text=context)))
+    if results:
+        return Reply(text="\n".join(f"Tool {name} returned: {out}" for name, out in results))
+    if state.user_text:
+        return Reply(text=f"You said: {state.user_text}")
+    return Reply(text="Hello! This is the OCI emulator's default model.")
+
+
+def _due_tool_call(turn: Turn, state: _State) -> ToolCall | None:
+    """The tool call the model makes now, or ``None`` when it should answer."""
+    choice = turn.body.get("tool_choice")
+    if not turn.tools or choice == "none":
+        return None
+    forced = _forced_name(choice)
+    required = choice == "required" or forced is not None
+    if state.used_tool and not required:
+        return None
+    # Once a handoff happened for this user message, only ordinary tools are
+    # candidates: that is what makes every two-agent run terminate.
+    pool = [t for t in turn.tools if not (state.handed_off and _is_handoff(t.name))]
+    tool = _choose_tool(pool, state.user_text, forced)
+    if tool is None and required:
+        tool = _choose_tool(list(turn.tools), state.user_text, forced) or turn.tools[0]
+    if tool is None:
+        return None
+    arguments = schema_instance(tool.parameters, text=_subject(state.user_text))
+    return ToolCall(name=tool.name, arguments=json.dumps(arguments))
+
+
+def _forced_name(choice: Any) -> str | None:
+    """The function named by ``tool_choice`` in chat or Responses shape."""
+    if not isinstance(choice, Mapping) or choice.get("type") != "function":
+        return None
+    function = choice.get("function")
+    name = function.get("name") if isinstance(function, Mapping) else choice.get("name")
+    return str(name) if name else None
+
+
+def _choose_tool(tools: list[ToolSpec], text: str, forced: str | None) -> ToolSpec | None:
+    """Pick by forced name, named tool, transfer request, named agent, then first ordinary."""
+    if forced is not None:
+        return next((t for t in tools if t.name == forced), None)
+    words = f" {_words(text)} "
+    named = [t for t in tools if f" {_words(t.name)} " in words]
+    if named:
+        # The longest name wins: "get weather" also contains "weather".
+        return max(named, key=lambda t: len(t.name))
+    handoffs = [t for t in tools if _is_handoff(t.name)]
+    target = _named_handoff(handoffs, words)
+    if handoffs and _TRANSFER_WORDS.search(text):
+        return target or handoffs[0]
+    return target or next((t for t in tools if not _is_handoff(t.name)), None)
+
+
+def _named_handoff(handoffs: list[ToolSpec], words: str) -> ToolSpec | None:
+    for tool in handoffs:
+        agent = _words(tool.name[len(HANDOFF_PREFIX) :])
+        if agent and f" {agent} " in words:
+            return tool
+    return None
+
+
+def _is_handoff(name: str) -> bool:
+    return name.startswith(HANDOFF_PREFIX)
+
+
+def _words(text: str) -> str:
+    """Lower-case words separated by single spaces; underscores count as spaces."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _subject(text: str) -> str:
+    """The value a string argument takes from the user text.
+
+    A quoted phrase if any, else the last capitalised word that does not
+    start a sentence ("Weather in Paris?" gives "Paris"), else the whole text.
+    """
+    quoted = _QUOTED.search(text)
+    if quoted:
+        return next(group for group in quoted.groups() if group)
+    inner = [
+        m.group(2)
+        for m in _CAPITALISED.finditer(text)
+        if m.group(1).isspace() and m.group(2) != "I"
+    ]
+    return inner[-1] if inner else text.strip()
+
+
+# --- usage and history -------------------------------------------------------
+
+
+def estimate_usage(turn: Turn, reply: Reply) -> Usage:
+    """Plausible token counts: about four characters per token, at least one.
+
+    A reply that carries its own ``usage`` keeps it.
+    """
+    if reply.usage is not None:
+        return reply.usage
+    prompt_chars = sum(len(m.text) + _calls_chars(m.tool_calls) for m in turn.messages)
+    prompt_chars += sum(
+        len(t.name) + len(t.description) + len(_dumps(t.parameters)) for t in turn.tools
+    )
+    if turn.output_schema is not None:
+        prompt_chars += len(_dumps(turn.output_schema))
+    completion_chars = len(reply.text or "") + _calls_chars(reply.tool_calls)
+    return Usage(
+        input_tokens=_tokens(prompt_chars) + _TOKENS_PER_MESSAGE * len(turn.messages),
+        output_tokens=_tokens(completion_chars),
+    )
+
+
+def _calls_chars(calls: Iterable[ToolCall]) -> int:
+    return sum(len(c.name) + len(c.arguments) for c in calls)
+
+
+def _tokens(chars: int) -> int:
+    return max(1, math.ceil(chars / _CHARS_PER_TOKEN))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=lambda v: dict(v) if isinstance(v, Mapping) else str(v))
+
+
+def reply_messages(reply: Reply) -> tuple[Message, ...]:
+    """The assistant message a reply adds to the conversation.
+
+    The tool call ids must already be filled (``wire.fill_call_ids`` with the
+    response id), since later requests answer the calls by id.
+    """
+    if any(not call.call_id for call in reply.tool_calls):
+        raise ValueError(
+            "reply has tool calls without call_id; fill them first with "
+            "agents_oci.testing.wire.fill_call_ids(reply, response_id)"
+        )
+    return (Message(role="assistant", text=reply.text or "", tool_calls=reply.tool_calls),)
+
+
+def stored_conversation(turn: Turn, reply: Reply) -> tuple[Message, ...]:
+    """The conversation to store under a response id for ``previous_response_id``.
+
+    That is the turn's messages without its instructions, plus the reply.
+
+    As in the real service, a continuation does not inherit the previous
+    request's ``instructions``; it sends its own.
+    """
+    messages = turn.messages
+    instructions = turn.body.get("instructions")
+    if isinstance(instructions, str) and instructions and messages:
+        messages = messages[1:]
+    return (*messages, *reply_messages(reply))
