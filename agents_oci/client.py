@@ -17,7 +17,7 @@ from .credentials import CredentialSource, build_source, principal_signer
 from .errors import ConflictingArgumentsError
 from .refresher import Refresher
 from .settings import Settings, resolve
-from .transport import SigningCore, http_library, make_auth
+from .transport import SigningCore, http_library, make_auth, make_transport
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -119,10 +119,11 @@ class OCIConnection:
             project_id=self.settings.project_id.value,
         )
         timeout = library.Timeout(self.request_timeout, connect=DEFAULT_CONNECT_TIMEOUT)
+        limits = library.Limits(max_connections=1000, max_keepalive_connections=100)
         http_client = library.AsyncClient(
             auth=make_auth(core),
             timeout=timeout,
-            limits=library.Limits(max_connections=1000, max_keepalive_connections=100),
+            transport=make_transport(limits=limits),
             follow_redirects=True,
         )
         return AsyncOpenAI(

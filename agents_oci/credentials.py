@@ -102,9 +102,10 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
 
     where = f"key_file {path!r} of profile [{profile}]"
     if not os.path.isfile(path):
+        problem = "is a directory" if os.path.isdir(path) else "does not exist"
         raise KeyFileError(
-            f"The {where} does not exist. Fix the key_file path in the profile, "
-            "or run `oci setup config` to create a key."
+            f"The {where} {problem}. Point key_file in the profile at the private key "
+            "file, or run `oci setup config` to create a key."
         )
     try:
         key = load_private_key_from_file(path, pass_phrase)

@@ -23,10 +23,20 @@ from typing import Any, Final, Protocol, TypeVar
 import httpx
 
 from .credentials import SigningKey
+from .loops import LoopLocal
 from .refresher import Refresher
 from .signing import sign
 
-__all__ = ["COMPARTMENT_HEADER", "PROJECT_HEADER", "SigningCore", "http_library", "make_auth"]
+__all__ = [
+    "COMPARTMENT_HEADER",
+    "PROJECT_HEADER",
+    "HttpxLoopLocalTransport",
+    "HttpxOCIAuth",
+    "SigningCore",
+    "http_library",
+    "make_auth",
+    "make_transport",
+]
 
 COMPARTMENT_HEADER: Final = "opc-compartment-id"
 PROJECT_HEADER: Final = "OpenAI-Project"
@@ -140,8 +150,28 @@ class HttpxOCIAuth(httpx.Auth):
         return "HttpxOCIAuth()"
 
 
+class HttpxLoopLocalTransport(httpx.AsyncBaseTransport):
+    """An ``httpx`` transport with one connection pool per event loop."""
+
+    def __init__(self, **options: Any) -> None:
+        self._pools: LoopLocal[httpx.AsyncHTTPTransport] = LoopLocal(
+            lambda: httpx.AsyncHTTPTransport(**options)
+        )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._pools.get().handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pool = self._pools.pop_current()
+        if pool is not None:
+            await pool.aclose()
+
+
 def http_library() -> Any:
-    """The module (``httpx2`` or ``httpx``) whose clients the installed openai accepts."""
+    """The module (``httpx2`` or ``httpx``) whose clients the installed openai accepts.
+
+    Decided by openai's major version: both libraries may be installed at once.
+    """
     import openai
 
     if int(openai.__version__.split(".", 1)[0]) >= 3:
@@ -153,9 +183,17 @@ def http_library() -> Any:
 
 def make_auth(core: SigningCore) -> Any:
     """An ``Auth`` instance for the HTTP library the installed openai uses."""
-    library = http_library()
-    if library is httpx:
+    if http_library() is httpx:
         return HttpxOCIAuth(core)
-    from ._httpx2_auth import Httpx2OCIAuth
+    from ._httpx2 import Httpx2OCIAuth
 
     return Httpx2OCIAuth(core)
+
+
+def make_transport(**options: Any) -> Any:
+    """A loop-local transport for the HTTP library the installed openai uses."""
+    if http_library() is httpx:
+        return HttpxLoopLocalTransport(**options)
+    from ._httpx2 import Httpx2LoopLocalTransport
+
+    return Httpx2LoopLocalTransport(**options)

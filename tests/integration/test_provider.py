@@ -116,3 +116,17 @@ def test_reprs_name_the_connection_not_the_secrets(emu: OCIEmulator) -> None:
         assert emu.credentials.pass_phrase not in text
         assert "PRIVATE KEY" not in text
     assert "api_key" in repr(oci)
+
+
+def test_one_provider_serves_several_event_loops(emu: OCIEmulator) -> None:
+    """asyncio.run() twice (scripts, pytest loops, workers) must not hit 'Event loop is closed'."""
+    import asyncio
+
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    agent = Agent(name="a", model=CHAT_MODEL)
+    for i in range(3):
+        result = asyncio.run(Runner.run(agent, f"loop {i}", run_config=RunConfig(model_provider=oci)))
+        assert f"loop {i}" in result.final_output
+    assert Runner.run_sync(agent, "sync", run_config=RunConfig(model_provider=oci)).final_output
+    asyncio.run(oci.aclose())
+    assert_all_verified(emu, path="/chat/completions", count=4)

@@ -85,43 +85,61 @@ async def test_streamed_run_yields_text_token_by_token(
     await oci.aclose()
 
 
+def scenario_agent(scenario: str, model: str) -> tuple[Agent[Any], str]:
+    """An agent and a prompt for one of the three things every run mode must do."""
+    if scenario == "tools":
+        return weather_agent(model), "Use get_weather for Lima"
+    if scenario == "handoff":
+        triage = Agent(
+            name="Triage agent",
+            instructions="Hand weather questions to the weather agent.",
+            model=model,
+            handoffs=[weather_agent(model)],
+        )
+        return triage, "Please transfer me to the weather agent about Lima"
+    reporter = Agent(
+        name="Reporter", instructions="Report as JSON.", model=model, output_type=WeatherReport
+    )
+    return reporter, "Weather report for Lima"
+
+
+def run_in_mode(mode: str, agent: Agent[Any], prompt: str, config: RunConfig) -> Any:
+    if mode == "sync":
+        return Runner.run_sync(agent, prompt, run_config=config)
+    if mode == "run":
+        return asyncio.run(Runner.run(agent, prompt, run_config=config))
+
+    async def streamed() -> Any:
+        result = Runner.run_streamed(agent, prompt, run_config=config)
+        async for _ in result.stream_events():
+            pass
+        return result
+
+    return asyncio.run(streamed())
+
+
+@pytest.mark.parametrize("mode", ["run", "streamed", "sync"])
+@pytest.mark.parametrize("scenario", ["tools", "handoff", "structured"])
 @pytest.mark.parametrize("transport", sorted(TRANSPORTS))
 @pytest.mark.parametrize("auth", AUTH_KINDS)
-def test_run_sync_handoff(emu: OCIEmulator, auth: str, transport: str) -> None:
+def test_every_scenario_in_every_run_mode(
+    emu: OCIEmulator, auth: str, transport: str, scenario: str, mode: str
+) -> None:
     oci = provider(emu, auth)
-    model = TRANSPORTS[transport]
-    specialist = weather_agent(model)
-    triage = Agent(
-        name="Triage agent",
-        instructions="Hand weather questions to the weather agent.",
-        model=model,
-        handoffs=[specialist],
-    )
-    result = Runner.run_sync(
-        triage, "Please transfer me to the weather agent about Lima", run_config=RunConfig(model_provider=oci)
-    )
-    assert result.last_agent is specialist
-    assert "Sunny and 21C in" in result.final_output
+    agent, prompt = scenario_agent(scenario, TRANSPORTS[transport])
+    result = run_in_mode(mode, agent, prompt, RunConfig(model_provider=oci))
+    if scenario == "structured":
+        assert isinstance(result.final_output, WeatherReport)
+    else:
+        assert "Sunny and 21C in Lima" in result.final_output
+    if scenario == "handoff":
+        assert result.last_agent.name == "Weather agent"
+        tools = emu.journal.entries[0].body["tools"]
+        names = [t.get("name") or t.get("function", {}).get("name") for t in tools]
+        assert "transfer_to_weather_agent" in names
     assert_all_verified(emu, path=PATHS[transport])
-    first_tools = [t.get("name") or t.get("function", {}).get("name") for t in emu.journal.entries[0].body["tools"]]
-    assert "transfer_to_weather_agent" in first_tools
+    assert all(e.streamed == (mode == "streamed") for e in emu.journal.entries)
     asyncio.run(oci.aclose())
-
-
-@pytest.mark.parametrize("transport", sorted(TRANSPORTS))
-@pytest.mark.parametrize("auth", AUTH_KINDS)
-async def test_structured_output(emu: OCIEmulator, auth: str, transport: str) -> None:
-    oci = provider(emu, auth)
-    agent = Agent(
-        name="Reporter",
-        instructions="Report the weather as JSON.",
-        model=TRANSPORTS[transport],
-        output_type=WeatherReport,
-    )
-    result = await Runner.run(agent, "Weather report for Nairobi", run_config=RunConfig(model_provider=oci))
-    assert isinstance(result.final_output, WeatherReport)
-    assert_all_verified(emu, path=PATHS[transport], count=1)
-    await oci.aclose()
 
 
 async def test_passphrase_protected_key(emu: OCIEmulator) -> None:

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from agents_oci._httpx2_auth import Httpx2OCIAuth
+from agents_oci._httpx2 import Httpx2OCIAuth
 from agents_oci.refresher import Refresher
 from agents_oci.transport import HttpxOCIAuth, SigningCore
 

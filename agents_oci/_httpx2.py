@@ -1,4 +1,4 @@
-"""The ``httpx2`` twin of the signing Auth (openai 3.x).
+"""The ``httpx2`` twins of the signing Auth and the loop-local transport (openai 3.x).
 
 Kept in its own module because ``httpx2`` is only installed alongside
 openai 3.x; the openai 2.x line must be able to import the package without it.
@@ -7,12 +7,14 @@ openai 3.x; the openai 2.x line must be able to import the package without it.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
+from typing import Any
 
 import httpx2
 
+from .loops import LoopLocal
 from .transport import SigningCore
 
-__all__ = ["Httpx2OCIAuth"]
+__all__ = ["Httpx2LoopLocalTransport", "Httpx2OCIAuth"]
 
 
 class Httpx2OCIAuth(httpx2.Auth):
@@ -33,3 +35,20 @@ class Httpx2OCIAuth(httpx2.Auth):
 
     def __repr__(self) -> str:
         return "Httpx2OCIAuth()"
+
+
+class Httpx2LoopLocalTransport(httpx2.AsyncBaseTransport):
+    """An ``httpx2`` transport with one connection pool per event loop."""
+
+    def __init__(self, **options: Any) -> None:
+        self._pools: LoopLocal[httpx2.AsyncHTTPTransport] = LoopLocal(
+            lambda: httpx2.AsyncHTTPTransport(**options)
+        )
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        return await self._pools.get().handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pool = self._pools.pop_current()
+        if pool is not None:
+            await pool.aclose()
