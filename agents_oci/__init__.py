@@ -32,12 +32,34 @@ from .errors import (
 )
 from .models import OCIChatCompletionsModel, OCIResponsesModel
 from .provider import RESPONSES_PREFIX, OCIProvider
+from .service_errors import (
+    AuthenticationFailedError,
+    NotAuthorizedOrNotFoundError,
+    OCIServerError,
+    OCIServiceError,
+    ProjectRequiredError,
+    RateLimitedError,
+    ResponsesOnlyModelError,
+    ResponsesStateLostError,
+    UnsupportedOperationError,
+    ZeroDataRetentionError,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_REQUEST_TIMEOUT",
     "RESPONSES_PREFIX",
+    "AuthenticationFailedError",
+    "NotAuthorizedOrNotFoundError",
+    "OCIServerError",
+    "OCIServiceError",
+    "ProjectRequiredError",
+    "RateLimitedError",
+    "ResponsesOnlyModelError",
+    "ResponsesStateLostError",
+    "UnsupportedOperationError",
+    "ZeroDataRetentionError",
     "ConfigFileNotFoundError",
     "ConflictingArgumentsError",
     "CredentialsError",

@@ -6,12 +6,13 @@ openai 3.x; the openai 2.x line must be able to import the package without it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator
 from typing import Any
 
 import httpx2
 
 from .loops import LoopLocal
+from .streams import guarded, is_event_stream
 from .transport import SigningCore
 
 __all__ = ["Httpx2LoopLocalTransport", "Httpx2OCIAuth"]
@@ -37,6 +38,21 @@ class Httpx2OCIAuth(httpx2.Auth):
         return "Httpx2OCIAuth()"
 
 
+class _Httpx2GuardedStream(httpx2.AsyncByteStream):
+    """An event-stream body that must end with its terminal event (see ``streams``)."""
+
+    def __init__(self, stream: Any, request: httpx2.Request) -> None:
+        self._stream = stream
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in guarded(self._stream, httpx2.RemoteProtocolError, self._request):
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
 class Httpx2LoopLocalTransport(httpx2.AsyncBaseTransport):
     """An ``httpx2`` transport with one connection pool per event loop."""
 
@@ -46,7 +62,10 @@ class Httpx2LoopLocalTransport(httpx2.AsyncBaseTransport):
         )
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        return await self._pools.get().handle_async_request(request)
+        response = await self._pools.get().handle_async_request(request)
+        if is_event_stream(response.headers.get("content-type")):
+            response.stream = _Httpx2GuardedStream(response.stream, request)
+        return response
 
     async def aclose(self) -> None:
         pool = self._pools.pop_current()

@@ -19,6 +19,7 @@ import base64
 import binascii
 import json
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ApiKeySource",
+    "InsecureKeyFileWarning",
     "CredentialSource",
     "SessionTokenSource",
     "SignerSource",
@@ -107,6 +109,7 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
             f"The {where} {problem}. Point key_file in the profile at the private key "
             "file, or run `oci setup config` to create a key."
         )
+    _warn_if_shared(path, where)
     try:
         key = load_private_key_from_file(path, pass_phrase)
     except MissingPrivateKeyPassphrase:
@@ -132,6 +135,24 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
     if not isinstance(key, RSAPrivateKey):
         raise KeyFileError(f"The {where} is not an RSA key; OCI API keys are RSA keys.")
     return key
+
+
+class InsecureKeyFileWarning(UserWarning):
+    """A private key file can be read by other users of this machine."""
+
+
+def _warn_if_shared(path: str, where: str) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # the read below reports the problem
+    if mode & 0o077:
+        warnings.warn(
+            f"The {where} can be read by other users (mode {mode & 0o777:o}). "
+            f"Run `chmod 600 {path}`.",
+            InsecureKeyFileWarning,
+            stacklevel=4,
+        )
 
 
 def _key_from_content(content: str, pass_phrase: str | None, *, profile: str) -> RSAPrivateKey:

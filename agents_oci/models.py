@@ -3,18 +3,24 @@
 Both classes are the SDK's own OpenAI models over a client from
 :class:`~agents_oci.client.OCIConnection`: every conversion, streaming and
 tool-calling behaviour is the SDK's. What they add is construction from OCI
-connection keywords and ownership: a model closes only a client it built.
+connection keywords, ownership (a model closes only a client it built), and
+errors at the edge: OCI failures come out as the typed errors of
+:mod:`agents_oci.service_errors`, with the fix in the message.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import AsyncIterator
+from typing import Any, ClassVar, cast
 
+import openai
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
 from openai import AsyncOpenAI
 
 from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
 from .errors import InvalidModelNameError
+from .service_errors import ErrorContext, translate
+from .settings import Settings
 
 __all__ = ["OCIChatCompletionsModel", "OCIResponsesModel", "connect", "check_model_name"]
 
@@ -47,6 +53,10 @@ class _OCIModel:
     """Construction and ownership shared by the OCI model classes."""
 
     _connection: OCIConnection | None
+    """The connection this model built and owns (closes), if any."""
+    _settings: Settings | None
+    """The settings its client was built from, for error hints (None for a caller's client)."""
+    _api: ClassVar[str]
 
     def __init__(
         self,
@@ -68,8 +78,52 @@ class _OCIModel:
             auth_type, profile, config_file, region, compartment_id, project_id, base_url, signer
         )
         client, self._connection = connect(options, openai_client, request_timeout)
+        self._settings = self._connection.settings if self._connection is not None else None
         # The next class in the MRO is the SDK's model, which takes these two.
         cast(Any, super()).__init__(model=name, openai_client=client)
+
+    @classmethod
+    def _on_connection(cls, model: str, connection: OCIConnection) -> Any:
+        """A model over a provider's shared connection: its settings, not its ownership."""
+        instance = cls(model, openai_client=connection.client())
+        instance._settings = connection.settings
+        return instance
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await cast(Any, super()).get_response(*args, **kwargs)
+        except openai.APIStatusError as exc:
+            raise self._typed(exc) from exc
+
+    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        try:
+            async for event in cast(Any, super()).stream_response(*args, **kwargs):
+                yield event
+        except openai.APIStatusError as exc:
+            raise self._typed(exc) from exc
+
+    def _typed(self, exc: openai.APIStatusError) -> openai.APIStatusError:
+        typed = translate(exc, self._error_context())
+        # An unknown error passes through as itself, without a chain to itself.
+        if typed is exc:
+            raise exc
+        return typed
+
+    def _error_context(self) -> ErrorContext:
+        settings = self._settings
+        model = cast(Any, self).model
+        if settings is None:
+            return ErrorContext(model=str(model), api=self._api)
+        profile_based = settings.auth_type.value in ("api_key", "security_token")
+        return ErrorContext(
+            model=str(model),
+            api=self._api,
+            region=settings.region.value,
+            compartment_id=settings.compartment_id.value,
+            project_id=settings.project_id.value,
+            auth_type=settings.auth_type.value,
+            profile=settings.profile.value if profile_based else None,
+        )
 
     async def close(self) -> None:
         """Close the HTTP client if this model built it; a caller's client is left open."""
@@ -101,7 +155,12 @@ class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
     (seconds; generous by default for slow reasoning models). Pass
     ``openai_client=`` to use a client you configured yourself (it is never
     closed by this model), or ``signer=`` to sign with any ``oci`` SDK signer.
+
+    OCI failures raise the typed errors of :mod:`agents_oci.service_errors`
+    (also instances of the matching ``openai`` exception).
     """
+
+    _api = "chat"
 
 
 class OCIResponsesModel(_OCIModel, OpenAIResponsesModel):
@@ -122,3 +181,5 @@ class OCIResponsesModel(_OCIModel, OpenAIResponsesModel):
 
     Takes the same keywords as :class:`OCIChatCompletionsModel`.
     """
+
+    _api = "responses"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from agents.models.interface import Model, ModelProvider
 from openai import AsyncOpenAI
@@ -85,7 +85,9 @@ class OCIProvider(ModelProvider):
                         f"e.g. '{prefix}openai.gpt-5.5-pro'."
                     )
                 break
-        return model_class(name, openai_client=self.client())
+        if self._connection is None:
+            return model_class(name, openai_client=self.client())
+        return cast(Model, model_class._on_connection(name, self._connection))
 
     def client(self) -> AsyncOpenAI:
         """The shared signed client (the caller's, if one was passed)."""

@@ -17,7 +17,7 @@ thin twin class. Per request the flow:
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator, MutableMapping
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, MutableMapping
 from typing import Any, Final, Protocol, TypeVar
 
 import httpx
@@ -26,6 +26,7 @@ from .credentials import SigningKey
 from .loops import LoopLocal
 from .refresher import Refresher
 from .signing import sign
+from .streams import guarded, is_event_stream
 
 __all__ = [
     "COMPARTMENT_HEADER",
@@ -150,6 +151,21 @@ class HttpxOCIAuth(httpx.Auth):
         return "HttpxOCIAuth()"
 
 
+class _HttpxGuardedStream(httpx.AsyncByteStream):
+    """An event-stream body that must end with its terminal event (see ``streams``)."""
+
+    def __init__(self, stream: Any, request: httpx.Request) -> None:
+        self._stream = stream
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in guarded(self._stream, httpx.RemoteProtocolError, self._request):
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
 class HttpxLoopLocalTransport(httpx.AsyncBaseTransport):
     """An ``httpx`` transport with one connection pool per event loop."""
 
@@ -159,7 +175,10 @@ class HttpxLoopLocalTransport(httpx.AsyncBaseTransport):
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._pools.get().handle_async_request(request)
+        response = await self._pools.get().handle_async_request(request)
+        if is_event_stream(response.headers.get("content-type")):
+            response.stream = _HttpxGuardedStream(response.stream, request)
+        return response
 
     async def aclose(self) -> None:
         pool = self._pools.pop_current()

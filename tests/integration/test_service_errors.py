@@ -1,0 +1,155 @@
+"""OCI failures come out typed, with the request id and the fix; unknown ones pass through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import openai
+import pytest
+from agents import Agent, ModelSettings, RunConfig, Runner
+
+from agents_oci import (
+    AuthenticationFailedError,
+    NotAuthorizedOrNotFoundError,
+    OCIProvider,
+    OCIServiceError,
+    ProjectRequiredError,
+    ResponsesOnlyModelError,
+    ResponsesStateLostError,
+    UnsupportedOperationError,
+    ZeroDataRetentionError,
+)
+from agents_oci.testing import OCIEmulator
+
+from .conftest import CHAT_MODEL, RESPONSES_MODEL, auth_for
+
+NOT_AUTHENTICATED = {"code": "NotAuthenticated", "message": "The required information to complete authentication was not provided or was incorrect."}
+
+
+async def run(oci: OCIProvider, model: str, *, stream: bool, **kwargs: Any) -> Any:
+    settings = kwargs.pop("model_settings", ModelSettings())
+    agent = Agent(name="a", model=model, model_settings=settings)
+    config = RunConfig(model_provider=oci)
+    if not stream:
+        return await Runner.run(agent, "hello", run_config=config, **kwargs)
+    result = Runner.run_streamed(agent, "hello", run_config=config, **kwargs)
+    async for _ in result.stream_events():
+        pass
+    return result
+
+
+def check(error: BaseException, kind: type[Any], openai_class: type[Any], emu: OCIEmulator, *fixes: str) -> None:
+    assert isinstance(error, kind) and isinstance(error, OCIServiceError)
+    assert isinstance(error, openai_class) and isinstance(error, openai.APIStatusError)
+    request_id = emu.journal.last.request_id
+    assert error.opc_request_id == request_id and request_id in str(error)
+    for fix in fixes:
+        assert fix in error.hint and fix in str(error), (fix, error.hint)
+
+
+@pytest.fixture(params=["json", "stream"])
+def stream(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param == "stream")
+
+
+@pytest.fixture(params=["oci", "openai"])
+def error_style(request: pytest.FixtureRequest, emu: OCIEmulator) -> str:
+    emu.rules.error_style = request.param
+    return str(request.param)
+
+
+async def test_unknown_model_names_region_compartment_and_model(
+    emu: OCIEmulator, stream: bool, error_style: str
+) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    with pytest.raises(NotAuthorizedOrNotFoundError) as caught:
+        await run(oci, "meta.llama-9-imaginary", stream=stream)
+    check(caught.value, NotAuthorizedOrNotFoundError, openai.NotFoundError, emu,
+          "meta.llama-9-imaginary", "us-chicago-1", emu.compartment_id)
+    if error_style == "oci":
+        assert caught.value.oci_code == "NotAuthorizedOrNotFound"
+    await oci.aclose()
+
+
+async def test_project_required(emu: OCIEmulator, stream: bool, error_style: str) -> None:
+    emu.rules.require_project = True
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    with pytest.raises(ProjectRequiredError) as caught:
+        await run(oci, CHAT_MODEL, stream=stream)
+    check(caught.value, ProjectRequiredError, openai.NotFoundError, emu, "OCI_PROJECT_ID", "project_id=")
+    await oci.aclose()
+
+
+async def test_responses_state_lost(emu: OCIEmulator, stream: bool, error_style: str) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    with pytest.raises(ResponsesStateLostError) as caught:
+        await run(oci, f"responses:{RESPONSES_MODEL}", stream=stream, previous_response_id="resp_gone")
+    check(caught.value, ResponsesStateLostError, openai.NotFoundError, emu, "store=False")
+    await oci.aclose()
+
+
+async def test_zero_data_retention(emu: OCIEmulator, stream: bool, error_style: str) -> None:
+    emu.rules.zdr = True
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    with pytest.raises(ZeroDataRetentionError) as caught:
+        await run(oci, f"responses:{RESPONSES_MODEL}", stream=stream, model_settings=ModelSettings(store=True))
+    check(caught.value, ZeroDataRetentionError, openai.BadRequestError, emu, "ModelSettings(store=False)")
+    await oci.aclose()
+
+
+async def test_cohere_r_needs_the_native_api(emu: OCIEmulator, stream: bool) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    with pytest.raises(UnsupportedOperationError) as caught:
+        await run(oci, "cohere.command-r-plus", stream=stream)
+    check(caught.value, UnsupportedOperationError, openai.BadRequestError, emu, "native chat API")
+    await oci.aclose()
+
+
+async def test_responses_only_model_on_chat(emu: OCIEmulator, stream: bool) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    with pytest.raises(ResponsesOnlyModelError) as caught:
+        await run(oci, "openai.gpt-5.5-pro", stream=stream)
+    check(caught.value, ResponsesOnlyModelError, openai.BadRequestError, emu,
+          "responses:openai.gpt-5.5-pro", "OCIResponsesModel")
+    await oci.aclose()
+
+
+@pytest.mark.parametrize(
+    ("auth", "fix"),
+    [
+        ("api_key", "fingerprint in profile [DEFAULT]"),
+        ("session", "oci session refresh --profile SESSION"),
+        ("instance_principal", "dynamic group"),
+        ("resource_principal", "dynamic group"),
+    ],
+)
+async def test_authentication_hint_depends_on_the_auth_mode(emu: OCIEmulator, auth: str, fix: str) -> None:
+    oci = OCIProvider(**auth_for(emu, auth).keywords)
+    emu.faults.fail_next(2, status=401, body=NOT_AUTHENTICATED)  # survives the one refresh
+    with pytest.raises(AuthenticationFailedError) as caught:
+        await run(oci, CHAT_MODEL, stream=False)
+    check(caught.value, AuthenticationFailedError, openai.AuthenticationError, emu, fix, "clock")
+    statuses = [e.status for e in emu.journal.entries]
+    assert statuses == ([401] if auth == "api_key" else [401, 401])  # one re-send for tokens only
+    await oci.aclose()
+
+
+async def test_unknown_errors_pass_through_unchanged(emu: OCIEmulator) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    emu.faults.fail_next(1, status=422, body={"code": "Odd", "message": "something new"})
+    with pytest.raises(openai.UnprocessableEntityError) as caught:
+        await run(oci, CHAT_MODEL, stream=False)
+    assert not isinstance(caught.value, OCIServiceError)
+    assert caught.value.__cause__ is None
+    await oci.aclose()
+
+
+async def test_a_callers_client_gets_typed_errors_too(emu: OCIEmulator) -> None:
+    key = emu.register_bearer_key()
+    from agents_oci import OCIChatCompletionsModel
+
+    model = OCIChatCompletionsModel("meta.llama-9-imaginary", openai_client=openai.AsyncOpenAI(base_url=emu.base_url, api_key=key))
+    agent = Agent(name="a", model=model)
+    with pytest.raises(NotAuthorizedOrNotFoundError) as caught:
+        await Runner.run(agent, "hi")
+    assert "meta.llama-9-imaginary" in caught.value.hint
