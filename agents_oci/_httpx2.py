@@ -13,7 +13,7 @@ import httpx2
 
 from .loops import LoopLocal
 from .streams import guarded, is_event_stream
-from .transport import SigningCore
+from .transport import BearerCore, SigningCore
 
 __all__ = ["Httpx2LoopLocalTransport", "Httpx2OCIAuth"]
 
@@ -21,7 +21,7 @@ __all__ = ["Httpx2LoopLocalTransport", "Httpx2OCIAuth"]
 class Httpx2OCIAuth(httpx2.Auth):
     """OCI request signing for ``httpx2`` clients (openai 3.x)."""
 
-    def __init__(self, core: SigningCore) -> None:
+    def __init__(self, core: SigningCore | BearerCore) -> None:
         self.core = core
 
     def sync_auth_flow(

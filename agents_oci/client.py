@@ -17,7 +17,14 @@ from .credentials import CredentialSource, build_source, principal_signer
 from .errors import ConflictingArgumentsError
 from .refresher import Refresher
 from .settings import Settings, resolve
-from .transport import SigningCore, http_library, make_auth, make_transport
+from .transport import (
+    BearerCore,
+    SigningCore,
+    default_tls_context,
+    http_library,
+    make_auth,
+    make_transport,
+)
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -47,17 +54,38 @@ class ConnectionOptions:
     project_id: str | None = None
     base_url: str | None = None
     signer: Any | None = None
+    api_key: str | None = None
+
+    def keywords(self) -> dict[str, Any]:
+        """The keywords to pass to a model or provider constructor."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def given(self) -> list[str]:
         """Names of the keywords the caller actually passed."""
         return [f.name for f in fields(self) if getattr(self, f.name) is not None]
 
     def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{name}={type(self.signer).__name__ if name == 'signer' else getattr(self, name)!r}"
-            for name in self.given()
-        )
-        return f"ConnectionOptions({shown})"
+        return f"ConnectionOptions({', '.join(f'{k}={v}' for k, v in self._shown())})"
+
+    def _shown(self) -> list[tuple[str, str]]:
+        hidden = {"signer": type(self.signer).__name__, "api_key": "<redacted>"}
+        return [(name, hidden.get(name) or repr(getattr(self, name))) for name in self.given()]
+
+    def picklable(self, owner: str) -> ConnectionOptions:
+        """These options, checked to be safe to send to another process.
+
+        Only what the caller passed travels: names, paths, OCIDs. A signer
+        object holds private key material and cannot be rebuilt elsewhere, so
+        it is refused with the alternative.
+        """
+        if self.signer is not None:
+            raise TypeError(
+                f"{owner} built with signer= cannot be pickled: the signer holds private key "
+                "material that must not travel between processes. Pass auth_type= (for "
+                "example 'instance_principal' or 'oke_workload_identity') so that each process "
+                "builds its own signer, or build the provider inside each worker."
+            )
+        return self
 
 
 def check_no_conflict(options: ConnectionOptions, openai_client: object | None) -> None:
@@ -88,6 +116,7 @@ class OCIConnection:
             return region if isinstance(region, str) and region else None
 
         self.settings: Settings = resolve(
+            api_key=options.api_key,
             auth_type=options.auth_type,
             profile=options.profile,
             config_file=options.config_file,
@@ -98,12 +127,18 @@ class OCIConnection:
             signer_supplied=options.signer is not None,
             principal_region=principal_region,
         )
+        self._client: AsyncOpenAI | None = None
+        # Blocking work belongs here, with the credential loading: the CA bundle
+        # (once per process), so the first request does not load it on the loop.
+        default_tls_context()
+        self.refresher: Refresher | None = None
+        if self.settings.auth_type.value == "genai_api_key":
+            return  # a bearer key: nothing to load, nothing to refresh
         if not principal and self.settings.auth_type.value in _PRINCIPALS:
             principal.append(principal_signer(self.settings.auth_type.value))
         source: CredentialSource = build_source(self.settings, principal[0] if principal else None)
         self.refresher = Refresher(source)
         self.refresher.load_now()
-        self._client: AsyncOpenAI | None = None
 
     def client(self) -> AsyncOpenAI:
         """The signed client; built on first call, then shared."""
@@ -113,11 +148,15 @@ class OCIConnection:
 
     def _build_client(self) -> AsyncOpenAI:
         library = http_library()
-        core = SigningCore(
-            self.refresher,
-            compartment_id=self.settings.compartment_id.value,
-            project_id=self.settings.project_id.value,
-        )
+        headers = {
+            "compartment_id": self.settings.compartment_id.value,
+            "project_id": self.settings.project_id.value,
+        }
+        core: SigningCore | BearerCore
+        if self.refresher is None:
+            core = BearerCore(str(self.settings.api_key.value), **headers)
+        else:
+            core = SigningCore(self.refresher, **headers)
         timeout = library.Timeout(self.request_timeout, connect=DEFAULT_CONNECT_TIMEOUT)
         limits = library.Limits(max_connections=1000, max_keepalive_connections=100)
         http_client = library.AsyncClient(
@@ -148,4 +187,4 @@ class OCIConnection:
         )
 
 
-_PRINCIPALS: Final = ("instance_principal", "resource_principal")
+_PRINCIPALS: Final = ("instance_principal", "resource_principal", "oke_workload_identity")

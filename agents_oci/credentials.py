@@ -111,7 +111,8 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
         )
     _warn_if_shared(path, where)
     try:
-        key = load_private_key_from_file(path, pass_phrase)
+        # Bytes: the oci SDK would encode a str passphrase as ASCII and crash on "é".
+        key = load_private_key_from_file(path, _utf8(pass_phrase))
     except MissingPrivateKeyPassphrase:
         raise KeyPassphraseError(
             f"The {where} is encrypted and no passphrase was given. "
@@ -137,6 +138,10 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
     return key
 
 
+def _utf8(pass_phrase: str | None) -> bytes | None:
+    return None if pass_phrase is None else pass_phrase.encode("utf-8")
+
+
 class InsecureKeyFileWarning(UserWarning):
     """A private key file can be read by other users of this machine."""
 
@@ -160,7 +165,7 @@ def _key_from_content(content: str, pass_phrase: str | None, *, profile: str) ->
     from oci.signer import load_private_key as oci_load_private_key
 
     try:
-        key = oci_load_private_key(content, pass_phrase)
+        key = oci_load_private_key(content.encode("utf-8"), _utf8(pass_phrase))
     except (MissingPrivateKeyPassphrase, InvalidPrivateKey, ValueError, TypeError):
         raise KeyFileError(
             f"The key_content of profile [{profile}] is not a usable PEM private key (or its "
@@ -197,10 +202,11 @@ class SessionTokenSource:
         try:
             with open(self._token_file, encoding="utf-8") as handle:
                 token = handle.read().strip()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+            reason = exc.strerror if isinstance(exc, OSError) else "not a usable path"
             raise CredentialsError(
                 f"The security_token_file {self._token_file!r} of profile [{self._profile}] "
-                f"cannot be read ({exc.strerror}). Run "
+                f"cannot be read ({reason}). Run "
                 f"`oci session authenticate --profile-name {self._profile}`."
             ) from None
         if not token:
@@ -216,12 +222,16 @@ class SignerSource:
     """Any ``oci`` SDK signer, used as is.
 
     Every ``oci`` signer exposes ``api_key`` (the key id) and ``private_key``.
-    Token signers also have ``refresh_security_token()`` (renew now) and
-    ``_reset_signers()``, the step their own ``__call__`` runs before each
-    request: for instance principals it asks the federation client for a
-    token, which renews an expiring one. Calling these two here, in a worker
-    thread, keeps the SDK's refresh path intact without its blocking I/O
-    ever reaching the event loop.
+    Token signers renew through their own methods, which this source calls in
+    a worker thread, so the SDK's refresh logic is kept and its blocking I/O
+    never reaches the event loop:
+
+    - ``refresh_security_token()`` renews now (after a 401);
+    - ``get_security_token()`` renews when the signer judges it due (resource
+      principals and OKE workload identity: near expiry or at half-life);
+    - ``_reset_signers()`` is what an instance principal signer's own
+      ``__call__`` runs before each request: it asks the federation client for
+      a token, which renews an expiring one, and installs it.
     """
 
     def __init__(self, signer: Any) -> None:
@@ -232,15 +242,19 @@ class SignerSource:
                 "`oci.auth.signers`."
             )
         self._signer = signer
-        self.can_refresh = callable(getattr(signer, "refresh_security_token", None)) or callable(
-            getattr(signer, "_reset_signers", None)
+        self.can_refresh = any(
+            callable(getattr(signer, name, None))
+            for name in ("refresh_security_token", "get_security_token", "_reset_signers")
         )
 
     def load(self, *, force: bool) -> SigningKey:
         refresh: Callable[[], object] | None = getattr(self._signer, "refresh_security_token", None)
+        due: Callable[[], object] | None = getattr(self._signer, "get_security_token", None)
         reset: Callable[[], object] | None = getattr(self._signer, "_reset_signers", None)
         if force and callable(refresh):
             refresh()
+        elif callable(due):
+            due()
         if callable(reset):
             reset()
         key_id = str(self._signer.api_key)
@@ -267,12 +281,14 @@ def principal_signer(auth_type: str) -> Any:
             return signers.InstancePrincipalsSecurityTokenSigner()
         if auth_type == "resource_principal":
             return signers.get_resource_principals_signer()
+        if auth_type == "oke_workload_identity":
+            return signers.get_oke_workload_identity_resource_principal_signer()
     except Exception as exc:
         raise CredentialsError(
             f"Could not obtain {auth_type} credentials from OCI ({type(exc).__name__}). "
             f"{auth_type} auth works only on OCI compute, OKE or Functions with a "
-            "dynamic group and policy; elsewhere use auth_type='api_key' or "
-            "'security_token' with a ~/.oci/config profile."
+            "dynamic group (or workload identity) and a policy; elsewhere use "
+            "auth_type='api_key' or 'security_token' with a ~/.oci/config profile."
         ) from exc
     raise CredentialsError(f"auth_type {auth_type!r} has no principal signer.")
 
@@ -282,7 +298,7 @@ def build_source(settings: Settings, signer: Any | None = None) -> CredentialSou
     if signer is not None:
         return SignerSource(signer)
     auth_type = settings.auth_type.value
-    if auth_type in ("instance_principal", "resource_principal"):
+    if auth_type in ("instance_principal", "resource_principal", "oke_workload_identity"):
         return SignerSource(principal_signer(auth_type))
     values = settings.profile_values
     profile = settings.profile.value

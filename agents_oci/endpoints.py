@@ -13,14 +13,16 @@ the ``OCI_REGION_METADATA`` and ``OCI_DEFAULT_REALM`` environment variables
 and, when enabled, the instance metadata service; and they silently default
 an unknown region to realm ``oc1``. A typo must be an error, not a request to
 the wrong realm.
+
+``oci`` is imported on first lookup, not with this module: importing the
+``oci`` package takes longer than everything else ``import agents_oci`` does
+(about 0.15 s of a 0.17 s total), and only a connection being built needs it.
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Final
-
-import oci.regions
+from typing import Any, Final
 
 from .errors import UnknownRegionError
 
@@ -35,6 +37,13 @@ __all__ = [
 _NATIVE_URL: Final = "https://inference.generativeai.{region}.oci.{domain}"
 _OPENAI_PATH: Final = "/openai/v1"
 _MAX_SUGGESTIONS: Final = 3
+
+
+def _regions() -> Any:
+    """``oci.regions``, imported on first use (see the module docstring)."""
+    import oci.regions
+
+    return oci.regions
 
 
 def canonical_region(name: str, *, source: str | None = None) -> str:
@@ -53,8 +62,9 @@ def canonical_region(name: str, *, source: str | None = None) -> str:
             close matches and how to fix it.
     """
     key = name.lower()
-    realms: dict[str, str] = oci.regions.REGION_REALMS
-    short_names: dict[str, str] = oci.regions.REGIONS_SHORT_NAMES
+    regions = _regions()
+    realms: dict[str, str] = regions.REGION_REALMS
+    short_names: dict[str, str] = regions.REGIONS_SHORT_NAMES
     if key in realms:
         return key
     if key in short_names:
@@ -87,7 +97,7 @@ def realm_of(region: str) -> str:
     >>> realm_of("lhr")
     'oc1'
     """
-    realms: dict[str, str] = oci.regions.REGION_REALMS
+    realms: dict[str, str] = _regions().REGION_REALMS
     return realms[canonical_region(region)]
 
 
@@ -102,7 +112,7 @@ def realm_domain(realm: str) -> str:
     Raises:
         UnknownRegionError: the realm is not in ``oci.regions.REALMS``.
     """
-    domains: dict[str, str] = oci.regions.REALMS
+    domains: dict[str, str] = _regions().REALMS
     key = realm.lower()
     if key in domains:
         return domains[key]

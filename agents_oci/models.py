@@ -20,7 +20,6 @@ from openai import AsyncOpenAI
 from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
 from .errors import InvalidModelNameError
 from .service_errors import ErrorContext, translate
-from .settings import Settings
 
 __all__ = ["OCIChatCompletionsModel", "OCIResponsesModel", "connect", "check_model_name"]
 
@@ -53,9 +52,9 @@ class _OCIModel:
     """Construction and ownership shared by the OCI model classes."""
 
     _connection: OCIConnection | None
-    """The connection this model built and owns (closes), if any."""
-    _settings: Settings | None
-    """The settings its client was built from, for error hints (None for a caller's client)."""
+    """The connection whose client this model uses (None for a caller's client)."""
+    _owns_connection: bool
+    """Whether this model built that connection (and so closes it)."""
     _api: ClassVar[str]
 
     def __init__(
@@ -72,22 +71,40 @@ class _OCIModel:
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
         openai_client: AsyncOpenAI | None = None,
         signer: Any | None = None,
+        api_key: str | None = None,
     ) -> None:
         name = check_model_name(model)
         options = ConnectionOptions(
-            auth_type, profile, config_file, region, compartment_id, project_id, base_url, signer
+            auth_type, profile, config_file, region, compartment_id, project_id, base_url,
+            signer, api_key,
         )
         client, self._connection = connect(options, openai_client, request_timeout)
-        self._settings = self._connection.settings if self._connection is not None else None
+        self._owns_connection = self._connection is not None
         # The next class in the MRO is the SDK's model, which takes these two.
         cast(Any, super()).__init__(model=name, openai_client=client)
 
     @classmethod
     def _on_connection(cls, model: str, connection: OCIConnection) -> Any:
-        """A model over a provider's shared connection: its settings, not its ownership."""
+        """A model over a provider's shared connection: it uses it, the provider owns it."""
         instance = cls(model, openai_client=connection.client())
-        instance._settings = connection.settings
+        instance._connection = connection
         return instance
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Only the model name and the connection keywords travel; the other
+        # process resolves settings and loads credentials itself, and builds
+        # its own client on first use.
+        if self._connection is None:
+            raise TypeError(
+                f"{type(self).__name__} built with openai_client= cannot be pickled: a live "
+                "client cannot move to another process. Build the model with connection "
+                "keywords (profile=, auth_type=, ...) instead."
+            )
+        options = self._connection.options.picklable(type(self).__name__)
+        return (
+            _restore_model,
+            (type(self), cast(Any, self).model, options, self._connection.request_timeout),
+        )
 
     async def get_response(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -110,7 +127,7 @@ class _OCIModel:
         return typed
 
     def _error_context(self) -> ErrorContext:
-        settings = self._settings
+        settings = self._connection.settings if self._connection is not None else None
         model = cast(Any, self).model
         if settings is None:
             return ErrorContext(model=str(model), api=self._api)
@@ -127,12 +144,19 @@ class _OCIModel:
 
     async def close(self) -> None:
         """Close the HTTP client if this model built it; a caller's client is left open."""
-        if self._connection is not None:
+        if self._connection is not None and self._owns_connection:
             await self._connection.aclose()
 
     def __repr__(self) -> str:
         model = getattr(self, "model", None)
         return f"{type(self).__name__}(model={model!r}, connection={self._connection!r})"
+
+
+def _restore_model(
+    cls: type[_OCIModel], model: str, options: ConnectionOptions, request_timeout: float
+) -> _OCIModel:
+    """Unpickling: the same model class and keywords, resolved in this process."""
+    return cls(model, request_timeout=request_timeout, **options.keywords())
 
 
 class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
@@ -151,10 +175,16 @@ class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
     Keywords: ``auth_type`` (``api_key``, ``security_token``,
     ``instance_principal``, ``resource_principal``), ``profile``,
     ``config_file``, ``region``, ``compartment_id``, ``project_id``,
-    ``base_url`` (a custom endpoint or the emulator), ``request_timeout``
-    (seconds; generous by default for slow reasoning models). Pass
-    ``openai_client=`` to use a client you configured yourself (it is never
-    closed by this model), or ``signer=`` to sign with any ``oci`` SDK signer.
+    ``base_url`` (a custom endpoint, a Data Science model deployment, or the
+    emulator), ``request_timeout`` (seconds; generous by default for slow
+    reasoning models), ``api_key`` (a Generative AI API key, sent as a bearer
+    token instead of a signature). Pass ``openai_client=`` to use a client you
+    configured yourself (it is never closed by this model), or ``signer=`` to
+    sign with any ``oci`` SDK signer.
+
+    Models can be pickled (for multiprocessing, Ray, durable-execution
+    workers): only the model name and keywords travel, and the other process
+    resolves settings and credentials itself.
 
     OCI failures raise the typed errors of :mod:`agents_oci.service_errors`
     (also instances of the matching ``openai`` exception).

@@ -19,6 +19,15 @@ _ROUTES: Final = ((RESPONSES_PREFIX, OCIResponsesModel),)
 # models cannot be recognised from their names, so the caller says so.
 
 
+def _restore_provider(
+    options: ConnectionOptions, request_timeout: float, default_model: str | None
+) -> OCIProvider:
+    """Unpickling: a provider with the same keywords, resolved in this process."""
+    return OCIProvider(
+        request_timeout=request_timeout, default_model=default_model, **options.keywords()
+    )
+
+
 class OCIProvider(ModelProvider):
     """A ``ModelProvider`` for OCI Generative AI.
 
@@ -34,7 +43,9 @@ class OCIProvider(ModelProvider):
         Runner.run_sync(agent, "hi", run_config=RunConfig(model_provider=provider))
 
     Settings and credentials are resolved when the provider is constructed, so
-    configuration mistakes fail here, not in the middle of a run. The Runner
+    configuration mistakes fail here, not in the middle of a run. A provider
+    can be pickled into worker processes: only its keywords travel, and each
+    process builds its own client on first use. The Runner
     does not close providers passed in ``RunConfig``: call :meth:`aclose` when
     done.
     """
@@ -52,10 +63,12 @@ class OCIProvider(ModelProvider):
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
         openai_client: AsyncOpenAI | None = None,
         signer: Any | None = None,
+        api_key: str | None = None,
         default_model: str | None = None,
     ) -> None:
         options = ConnectionOptions(
-            auth_type, profile, config_file, region, compartment_id, project_id, base_url, signer
+            auth_type, profile, config_file, region, compartment_id, project_id, base_url,
+            signer, api_key,
         )
         check_no_conflict(options, openai_client)
         self._client = openai_client
@@ -100,6 +113,17 @@ class OCIProvider(ModelProvider):
         """Close the shared client if this provider built it."""
         if self._connection is not None:
             await self._connection.aclose()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A worker process gets the keywords, never a client or key material:
+        # it resolves settings and loads credentials itself.
+        if self._connection is None:
+            raise TypeError(
+                "OCIProvider built with openai_client= cannot be pickled: a live client "
+                "cannot move to another process. Build it with connection keywords instead."
+            )
+        options = self._connection.options.picklable("OCIProvider")
+        return (_restore_provider, (options, self._connection.request_timeout, self.default_model))
 
     def __repr__(self) -> str:
         return f"OCIProvider(default_model={self.default_model!r}, connection={self._connection!r})"

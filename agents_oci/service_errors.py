@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, cast
 
 import openai
 
@@ -64,6 +64,23 @@ class OCIServiceError(Exception):
     oci_code: str | None = None
     hint: str = ""
     retries: int | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Worker processes (multiprocessing, Ray) send errors back pickled. The
+        # HTTP response does not travel; what the error says about it does.
+        error: Any = self
+        response = error.response
+        state = {
+            "message": error.message,
+            "body": error.body,
+            "status": response.status_code,
+            "headers": {"opc-request-id": self.opc_request_id or ""},
+            "method": response.request.method,
+            "url": str(response.request.url),
+            "fields": (self.opc_request_id, self.oci_code, self.hint, self.retries),
+        }
+        kind = next(k for k in type(self).__mro__ if k in _KINDS)
+        return (_restore, (kind.__name__, state))
 
 
 class AuthenticationFailedError(OCIServiceError):
@@ -120,6 +137,21 @@ class OCIServerError(OCIServiceError):
     kind = "OCI service unavailable"
 
 
+def _restore(kind_name: str, state: dict[str, Any]) -> openai.APIStatusError:
+    """Unpickling: the same typed error, over a minimal response with its request id."""
+    from .transport import http_library
+
+    library = http_library()
+    request = library.Request(state["method"], state["url"])
+    response = library.Response(state["status"], headers=state["headers"], request=request)
+    kind = next(k for k in _KINDS if k.__name__ == kind_name)
+    error = concrete_class(kind, state["status"])(
+        state["message"], response=response, body=state["body"]
+    )
+    error.opc_request_id, error.oci_code, error.hint, error.retries = state["fields"]
+    return cast(openai.APIStatusError, error)
+
+
 _OPENAI_BY_STATUS: Final[dict[int, type[openai.APIStatusError]]] = {
     400: openai.BadRequestError,
     401: openai.AuthenticationError,
@@ -130,6 +162,19 @@ _OPENAI_BY_STATUS: Final[dict[int, type[openai.APIStatusError]]] = {
     429: openai.RateLimitError,
 }
 _COMBINED: dict[tuple[type[OCIServiceError], type[openai.APIStatusError]], type[Any]] = {}
+
+
+_KINDS: Final[tuple[type[OCIServiceError], ...]] = (
+    AuthenticationFailedError,
+    NotAuthorizedOrNotFoundError,
+    ProjectRequiredError,
+    ResponsesStateLostError,
+    ZeroDataRetentionError,
+    UnsupportedOperationError,
+    ResponsesOnlyModelError,
+    RateLimitedError,
+    OCIServerError,
+)
 
 
 def openai_class(status: int) -> type[openai.APIStatusError]:

@@ -24,28 +24,26 @@ Conventions:
 
 from __future__ import annotations
 
-import configparser
-import contextlib
 import difflib
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, Final, Generic, Literal, TypeVar
+from typing import ClassVar, Final, Literal
 from urllib.parse import urlsplit
 
+from .config_file import DEFAULT_PROFILE, Profile, expand, load_profile
 from .endpoints import canonical_region, inference_base_url, realm_of
 from .errors import (
-    ConfigFileNotFoundError,
     ConflictingArgumentsError,
     InvalidConfigValueError,
     InvalidOCIDError,
     MissingCompartmentError,
-    ProfileNotFoundError,
     UnknownAuthTypeError,
     UnknownRegionError,
 )
+from .sourced import Sourced
 
 __all__ = [
     "AUTH_TYPES",
@@ -63,20 +61,24 @@ __all__ = [
     "resolve",
 ]
 
-T_co = TypeVar("T_co", covariant=True)
 AuthType = Literal[
-    "api_key", "security_token", "instance_principal", "resource_principal", "signer"
+    "api_key", "security_token", "instance_principal", "resource_principal",
+    "oke_workload_identity", "signer", "genai_api_key",
 ]
-"""Resolved auth modes; ``signer`` means "the caller's ``signer=`` object", never typed by hand."""
+"""Resolved auth modes. ``signer`` (the caller's ``signer=`` object) and
+``genai_api_key`` (a Generative AI API key, sent as a bearer token) come from
+their own keywords, never from ``auth_type=``."""
 AUTH_TYPES: Final[tuple[AuthType, ...]] = (
     "api_key", "security_token", "instance_principal", "resource_principal",
+    "oke_workload_identity",
 )
-PRINCIPALS: Final[frozenset[str]] = frozenset(
-    {"instance_principal", "resource_principal", "signer"}
+SIGNER_AUTH: Final[frozenset[str]] = frozenset(
+    {"instance_principal", "resource_principal", "oke_workload_identity", "signer"}
 )
-# Auth modes that read no config file or profile: the signer carries identity and region.
+# Auth modes whose signer carries identity and region.
+PRINCIPALS: Final[frozenset[str]] = SIGNER_AUTH | {"genai_api_key"}
+# Auth modes that read no config file or profile.
 DEFAULT_REGION: Final = "us-chicago-1"
-DEFAULT_PROFILE: Final = "DEFAULT"
 REDACTED: Final = "<redacted>"
 _SECRET_KEYS: Final = frozenset({"pass_phrase", "key_content", "security_token", "password"})
 _OCID: Final = re.compile(
@@ -87,7 +89,8 @@ _OCID_EXAMPLES: Final[Mapping[str, str]] = MappingProxyType({
     "compartment": "ocid1.compartment.oc1..aaaaaaaaexample",
     "generativeaiproject": "ocid1.generativeaiproject.oc1.us-chicago-1.amaaaaaaexample",
 })
-_CLI_ONLY_AUTH: Final = ("oke_workload_identity", "instance_obo_user")
+_CLI_ONLY_AUTH: Final = ("instance_obo_user",)
+_MODEL_DEPLOYMENT: Final = re.compile(r"/ocid1\.datasciencemodeldeployment\.[^/]+/predict(/|$)")
 
 
 class Unset:
@@ -112,20 +115,9 @@ class Unset:
 UNSET: Final = Unset()
 
 
-@dataclass(frozen=True)
-class Sourced(Generic[T_co]):
-    """A resolved value and where it came from.
-
-    >>> Sourced("us-chicago-1", "environment OCI_REGION").source
-    'environment OCI_REGION'
-    """
-
-    value: T_co
-    source: str
-
-
 SourceKind = Literal[
-    "argument", "environment", "signer", "profile", "inferred", "principal", "derived", "default"
+    "argument", "environment", "signer", "bearer_argument", "bearer_environment", "detected",
+    "profile", "inferred", "principal", "derived", "default",
 ]
 
 
@@ -145,6 +137,10 @@ class Source:
             return "principal signer"
         if self.kind == "signer":
             return "argument signer"
+        if self.kind in ("bearer_argument", "bearer_environment"):
+            return f"{self.kind.split('_')[1]} {self.name}"
+        if self.kind == "detected":
+            return f"environment {self.name} (with no config file)"
         if self.kind == "default" and self.name is None:
             return "none"
         prefix = {"profile": "profile key", "inferred": "inferred from profile key",
@@ -181,7 +177,10 @@ PRECEDENCE: Final[tuple[Row, ...]] = (
                         _env("OCI_CONFIG_FILE"), Source("default", "~/.oci/config"))),
     Row("profile", (_arg("profile"), _env("OCI_CLI_PROFILE"), _env("OCI_PROFILE"),
                     Source("default", DEFAULT_PROFILE))),
-    Row("auth_type", (_arg("auth_type"), Source("signer"), _env("OCI_CLI_AUTH"),
+    Row("api_key", (_arg("api_key"), _env("OCI_GENAI_API_KEY"), Source("default"))),
+    Row("auth_type", (_arg("auth_type"), Source("signer"), Source("bearer_argument", "api_key"),
+                      _env("OCI_CLI_AUTH"), Source("bearer_environment", "OCI_GENAI_API_KEY"),
+                      Source("detected", "OCI_RESOURCE_PRINCIPAL_VERSION"),
                       Source("inferred", "security_token_file"))),
     Row("region", (_arg("region"), _env("OCI_REGION"), _env("OCI_CLI_REGION"),
                    Source("profile", "region"), Source("principal"),
@@ -192,6 +191,10 @@ PRECEDENCE: Final[tuple[Row, ...]] = (
     Row("base_url", (_arg("base_url"), Source("derived", "region"))),
 )
 _ROWS: Final[Mapping[str, Row]] = MappingProxyType({row.setting: row for row in PRECEDENCE})
+_KEYWORD_AUTH_SOURCES: Final = frozenset(
+    str(source) for source in _ROWS["auth_type"].sources
+    if source.kind in ("signer", "bearer_argument", "bearer_environment")
+)
 _REQUIRED: Final[Mapping[str, tuple[tuple[str, ...], ...]]] = MappingProxyType({
     "api_key": (("user",), ("fingerprint",), ("tenancy",), ("key_file", "key_content")),
     "security_token": (("security_token_file",), ("key_file",)),
@@ -236,11 +239,13 @@ class Settings:
     base_url: Sourced[str]
     profile_values: Mapping[str, str] = field(default_factory=dict, hash=False)
     home: str | None = None
+    api_key: Sourced[str | None] = field(default=Sourced(None, "none"), hash=False)
+    """A Generative AI API key (bearer); a secret: never shown by repr or describe()."""
 
     def profile_path(self, key: str) -> str | None:
         """The profile entry ``key`` (e.g. ``key_file``) as an absolute, ``~``-expanded path."""
         value = self.profile_values.get(key, "")
-        return _expand(value, self.home) if value else None
+        return expand(value, self.home) if value else None
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(name, value, source) rows, secrets redacted, e.g. for a ``doctor`` command."""
@@ -249,6 +254,8 @@ class Settings:
             for name, sv in self._sourced()
         ]
         rows.insert(4, ("realm", self.realm, f"region {self.region.value}"))
+        if self.api_key.value is not None:
+            rows.insert(3, ("api_key", REDACTED, self.api_key.source))
         origin = f"profile {self.profile.value} of {self.config_file.value}"
         rows += [(f"profile.{k}", _redact(k, v), origin) for k, v in self.profile_values.items()]
         return rows
@@ -269,103 +276,6 @@ class Settings:
         return f"Settings({', '.join(parts)}, profile_values={values!r})"
 
 
-def _expand(path: str, home: str | None) -> str:
-    """``~`` expansion with an injectable home, then an absolute path."""
-    if home is not None and (path == "~" or path.startswith(("~/", "~" + os.sep))):
-        path = home + path[1:]
-    else:
-        with contextlib.suppress(ValueError, OSError):  # "~user" with odd characters
-            path = os.path.expanduser(path)
-    return os.path.abspath(path)
-
-
-@dataclass(frozen=True)
-class _Profile:
-    """One profile of a config file, with its DEFAULT inheritance applied."""
-
-    file: str | None = None
-    name: str = DEFAULT_PROFILE
-    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    inherited: frozenset[str] = frozenset()
-
-    def get(self, key: str) -> Sourced[str] | None:
-        value = self.values.get(key, "")
-        if not value:
-            return None
-        note = ", inherited from DEFAULT" if key in self.inherited else ""
-        return Sourced(value, f"profile {self.name} of {self.file} (key {key}{note})")
-
-
-_FILE_FIX: Final = (
-    "Fix: run `oci setup config` (API key) or `oci session authenticate` (session token), "
-    "or pass config_file='/path/to/config' or set OCI_CLI_CONFIG_FILE; on OCI compute or "
-    "functions, use auth_type='instance_principal' or 'resource_principal' instead."
-)
-
-
-def _read_config(file: Sourced[str]) -> configparser.ConfigParser:
-    """Parse the config file; every failure becomes an OCIConfigurationError."""
-    where = f"OCI config file {file.value} (from {file.source}; sources in order: " \
-        f"{_ROWS['config_file'].chain()})"
-    try:
-        with open(file.value, encoding="utf-8-sig") as stream:
-            text = stream.read()
-    except UnicodeDecodeError:
-        raise InvalidConfigValueError(
-            f"{where} is not UTF-8 text. Fix: save it as UTF-8 or regenerate it with "
-            "`oci setup config`."
-        ) from None
-    except (OSError, ValueError) as exc:
-        reason = "does not exist" if isinstance(exc, FileNotFoundError) else "cannot be read"
-        raise ConfigFileNotFoundError(f"{where} {reason}. {_FILE_FIX}") from None
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text, source=file.value)
-    except configparser.Error as exc:
-        # from None: configparser quotes the offending line, which may hold key material.
-        raise InvalidConfigValueError(f"{where} is not valid INI: {_ini_problem(exc)}. "
-                                      "Fix: edit that line (entries are `key = value` under "
-                                      "a `[PROFILE]` header) or regenerate the file with "
-                                      "`oci setup config`.") from None
-    return parser
-
-
-def _ini_problem(exc: configparser.Error) -> str:
-    errors = getattr(exc, "errors", None)
-    line = errors[0][0] if errors else getattr(exc, "lineno", None)
-    if isinstance(exc, configparser.DuplicateOptionError):
-        what = f"duplicate key {exc.option!r} in [{exc.section}]"
-    elif isinstance(exc, configparser.DuplicateSectionError):
-        what = f"duplicate profile [{exc.section}]"
-    elif isinstance(exc, configparser.MissingSectionHeaderError):
-        what = "an entry before any [PROFILE] header"
-    else:
-        what = "a line that is not `key = value`"
-    return f"{what} at line {line}" if line is not None else what
-
-
-def _load_profile(file: Sourced[str], profile: Sourced[str]) -> _Profile:
-    parser = _read_config(file)
-    defaults = parser.defaults()
-    names = ([DEFAULT_PROFILE] if defaults else []) + parser.sections()
-    name = profile.value
-    if name not in names:
-        close = difflib.get_close_matches(name, names, n=1) or [
-            n for n in names if n.lower() == name.lower()]
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ProfileNotFoundError(
-            f"Profile {name!r} (from {profile.source}; sources in order: "
-            f"{_ROWS['profile'].chain()}) is not in OCI config file {file.value}, whose "
-            f"profiles are: {', '.join(names) or '(none)'}.{hint} Fix: pass profile= or set "
-            "OCI_CLI_PROFILE to one of those, or create it with `oci setup config` or "
-            f"`oci session authenticate --profile-name {name}`."
-        )
-    values = dict(defaults if name == DEFAULT_PROFILE else parser[name])
-    inherited = frozenset(k for k, v in defaults.items() if name != DEFAULT_PROFILE
-                          and values.get(k) == v)
-    return _Profile(file.value, name, MappingProxyType(values), inherited)
-
-
 class _World:
     """Everything resolve() may read; sources are looked up here, lazily."""
 
@@ -376,18 +286,20 @@ class _World:
         self.signer_supplied = signer_supplied
         self.found: dict[str, Sourced[str]] = {}
         self.auth: AuthType | None = None  # known after the auth_type row
-        self._profile: _Profile | None = None
+        self._profile: Profile | None = None
 
     @property
     def principal(self) -> bool:
         """Principals read no config file and no profile."""
         return self.auth in PRINCIPALS
 
-    def profile(self) -> _Profile:
+    def profile(self) -> Profile:
         if self.principal:
-            return _Profile()
+            return Profile()
         if self._profile is None:  # read the file once, on first need
-            self._profile = _load_profile(self.found["config_file"], self.found["profile"])
+            self._profile = load_profile(self.found["config_file"], self.found["profile"],
+                                         file_chain=_ROWS["config_file"].chain(),
+                                         profile_chain=_ROWS["profile"].chain())
         return self._profile
 
     def first(self, setting: str) -> Sourced[str] | None:
@@ -413,11 +325,20 @@ class _World:
             return self.profile().get(name)
         if source.kind == "signer":
             return Sourced("signer", str(source)) if self.signer_supplied else None
+        if source.kind == "bearer_argument":
+            return Sourced("genai_api_key", str(source)) if name in self.args else None
+        if source.kind == "bearer_environment":
+            return Sourced("genai_api_key", str(source)) if self.environ.get(name) else None
+        if source.kind == "detected":
+            # OCI Functions set this and ship no config file: resource principals.
+            file = self.found["config_file"].value
+            detected = self.environ.get(name) and not os.path.exists(file)
+            return Sourced("resource_principal", str(source)) if detected else None
         if source.kind == "inferred":
             return self._infer_auth(name)
         if source.kind == "principal":
             # Lazy on purpose: asking a principal for its region may mean network I/O.
-            if not (self.auth in PRINCIPALS and self.principal_region):
+            if not (self.auth in SIGNER_AUTH and self.principal_region):
                 return None
             region = self.principal_region(self.auth)
             return Sourced(region, str(source)) if region else None
@@ -456,8 +377,8 @@ def _arguments(values: Mapping[str, object]) -> dict[str, str]:
 
 
 def _auth_type(hit: Sourced[str], signer_supplied: bool) -> Sourced[AuthType]:
-    if hit.source == "argument signer":
-        return Sourced("signer", hit.source)
+    if hit.source in _KEYWORD_AUTH_SOURCES:  # signer= or api_key=, not a typed auth_type
+        return Sourced("signer" if hit.value == "signer" else "genai_api_key", hit.source)
     key = hit.value.lower().replace("-", "_")
     if signer_supplied and key in ("api_key", "security_token"):
         raise ConflictingArgumentsError(
@@ -507,7 +428,7 @@ def _region(world: _World) -> Sourced[str]:
         raise UnknownRegionError(f"{exc} Region sources, in order: {chain}.") from exc
 
 
-def _check_required(profile: _Profile, auth: AuthType) -> None:
+def _check_required(profile: Profile, auth: AuthType) -> None:
     for keys in _REQUIRED.get(auth, ()):
         if not any(profile.get(key) for key in keys):
             entry = " or ".join(keys)
@@ -520,10 +441,15 @@ def _check_required(profile: _Profile, auth: AuthType) -> None:
             )
 
 
-def _compartment(world: _World, auth: AuthType) -> Sourced[str | None]:
+def _compartment(world: _World, auth: AuthType, base_url: str) -> Sourced[str | None]:
+    if _MODEL_DEPLOYMENT.search(urlsplit(base_url).path):
+        # A deployment is addressed by its own OCID; OCI wants no compartment header there.
+        return Sourced(None, "not sent to a Data Science model deployment")
     hit = world.first("compartment_id")
     if hit is not None:
         return _ocid(hit, "compartment_id", _COMPARTMENT_TYPES)
+    if auth == "genai_api_key":
+        return Sourced(None, "not needed with a Generative AI API key")
     chain = _ROWS["compartment_id"].chain()
     if world.principal:
         raise MissingCompartmentError(
@@ -557,6 +483,20 @@ def _base_url(world: _World) -> Sourced[str]:
     )
 
 
+def _bearer_conflict(args: Mapping[str, str], signer_supplied: bool) -> None:
+    """A GenAI API key and a signing auth mode, both as arguments: refuse to guess."""
+    others = (["auth_type="] if "auth_type" in args else []) + (
+        ["signer="] if signer_supplied else []
+    )
+    if "api_key" in args and others:
+        named = " and ".join(others)
+        raise ConflictingArgumentsError(
+            f"api_key= (a Generative AI API key, sent as a bearer token) cannot be combined "
+            f"with {named}, which sign requests with OCI IAM. Fix: drop api_key= to sign, or "
+            f"drop {named} to use the API key."
+        )
+
+
 def _principal_conflict(args: Mapping[str, str], auth: Sourced[AuthType]) -> None:
     passed = [k for k in ("config_file", "profile") if k in args]
     if passed:
@@ -581,6 +521,7 @@ def resolve(
     principal_region: Callable[[AuthType], str | None] | None = None,
     home: str | None = None,
     signer_supplied: bool = False,
+    api_key: str | Unset | None = UNSET,
 ) -> Settings:
     """Resolve every connection setting by :data:`PRECEDENCE`; each remembers its source.
 
@@ -590,7 +531,8 @@ def resolve(
     variable or profile gave a region. ``signer_supplied`` says the caller
     passed its own ``oci`` signer: the auth mode becomes ``signer`` (unless a
     principal ``auth_type`` is given) and, as for principals, no config file
-    or profile is read.
+    or profile is read. ``api_key`` is a Generative AI API key (also read from
+    ``OCI_GENAI_API_KEY``): requests then carry it as a bearer token, unsigned.
 
     >>> s = resolve(auth_type="instance_principal", environ={
     ...     "OCI_REGION": "ord", "OCI_COMPARTMENT_ID": "ocid1.compartment.oc1..aa"})
@@ -603,11 +545,12 @@ def resolve(
     """
     args = _arguments({"auth_type": auth_type, "profile": profile, "config_file": config_file,
                        "region": region, "compartment_id": compartment_id,
-                       "project_id": project_id, "base_url": base_url})
+                       "project_id": project_id, "base_url": base_url, "api_key": api_key})
+    _bearer_conflict(args, signer_supplied)
     world = _World(args, os.environ if environ is None else environ, principal_region,
                    signer_supplied)
     file = world.must("config_file")
-    world.found["config_file"] = Sourced(_expand(file.value, home), file.source)
+    world.found["config_file"] = Sourced(expand(file.value, home), file.source)
     world.found["profile"] = world.must("profile")
     auth = _auth_type(world.must("auth_type"), signer_supplied)
     world.auth = auth.value
@@ -616,8 +559,10 @@ def resolve(
     else:
         _check_required(world.profile(), auth.value)
     world.found["region"] = region_hit = _region(world)
-    compartment = _compartment(world, auth.value)
+    url = _base_url(world)
+    compartment = _compartment(world, auth.value, url.value)
     project = world.first("project_id")
+    key = world.first("api_key") if auth.value == "genai_api_key" else None
     return Settings(
         config_file=Sourced(None, f"not used by {auth.value} auth") if world.principal
         else world.found["config_file"],
@@ -628,7 +573,8 @@ def resolve(
         compartment_id=compartment,
         project_id=Sourced(None, "default") if project is None
         else _ocid(project, "project_id", ("generativeaiproject",)),
-        base_url=_base_url(world),
+        base_url=url,
         profile_values=world.profile().values,
         home=home,
+        api_key=Sourced(None, f"not used by {auth.value} auth") if key is None else key,
     )

@@ -17,6 +17,10 @@ thin twin class. Per request the flow:
 
 from __future__ import annotations
 
+import functools
+import importlib
+import os
+import ssl
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, MutableMapping
 from typing import Any, Final, Protocol, TypeVar
 
@@ -29,11 +33,13 @@ from .signing import sign
 from .streams import guarded, is_event_stream
 
 __all__ = [
+    "BearerCore",
     "COMPARTMENT_HEADER",
     "PROJECT_HEADER",
     "HttpxLoopLocalTransport",
     "HttpxOCIAuth",
     "SigningCore",
+    "default_tls_context",
     "http_library",
     "make_auth",
     "make_transport",
@@ -72,8 +78,23 @@ class _Response(Protocol):
 R = TypeVar("R", bound=_Request)
 
 
+def oci_headers(
+    headers: MutableMapping[str, str], compartment_id: str | None, project_id: str | None
+) -> None:
+    """Make a request's headers OCI's: no OpenAI account headers, our compartment and project."""
+    for name in _DROPPED:
+        # Not pop(name, None): on httpx's headers that scans twice and raises
+        # KeyError for every absent name (measured: 10 us of 27 per request).
+        if name in headers:
+            del headers[name]
+    if compartment_id is not None:
+        headers[COMPARTMENT_HEADER] = compartment_id
+    if project_id is not None:
+        headers[PROJECT_HEADER] = project_id
+
+
 class SigningCore:
-    """What both Auth twins do; knows OCI headers, nothing about agents."""
+    """What both Auth twins do when signing; knows OCI headers, nothing about agents."""
 
     def __init__(
         self,
@@ -89,24 +110,21 @@ class SigningCore:
     def prepare(self, request: _Request, key: SigningKey) -> None:
         """Put OCI's headers and a fresh signature on ``request``."""
         headers = request.headers
-        for name in _DROPPED:
-            headers.pop(name, None)
-        if self._compartment_id is not None:
-            headers[COMPARTMENT_HEADER] = self._compartment_id
-        if self._project_id is not None:
-            headers[PROJECT_HEADER] = self._project_id
+        oci_headers(headers, self._compartment_id, self._project_id)
         url = request.url
-        headers.update(
-            sign(
-                method=request.method,
-                target=url.raw_path.decode("ascii"),
-                host=headers.get("host") or url.netloc.decode("ascii"),
-                body=request.content,
-                content_type=headers.get("content-type"),
-                key_id=key.key_id,
-                private_key=key.private_key,
-            )
+        signed = sign(
+            method=request.method,
+            target=url.raw_path.decode("ascii"),
+            host=headers.get("host") or url.netloc.decode("ascii"),
+            body=request.content,
+            content_type=headers.get("content-type"),
+            key_id=key.key_id,
+            private_key=key.private_key,
         )
+        # One assignment per header, not update(): httpx's update() rebuilds
+        # the headers, then pops and re-appends those already present.
+        for name, value in signed.items():
+            headers[name] = value
 
     async def async_flow(self, request: R) -> AsyncGenerator[R, _Response]:
         await request.aread()  # the signature covers the body: it must be bytes
@@ -134,7 +152,7 @@ class SigningCore:
 class HttpxOCIAuth(httpx.Auth):
     """OCI request signing for ``httpx`` clients (openai 2.x)."""
 
-    def __init__(self, core: SigningCore) -> None:
+    def __init__(self, core: SigningCore | BearerCore) -> None:
         self.core = core
 
     def sync_auth_flow(
@@ -149,6 +167,30 @@ class HttpxOCIAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return "HttpxOCIAuth()"
+
+
+class BearerCore:
+    """What both Auth twins do with a Generative AI API key: a bearer token, no signature."""
+
+    def __init__(self, api_key: str, *, compartment_id: str | None, project_id: str | None) -> None:
+        self._authorization = f"Bearer {api_key}"
+        self._compartment_id = compartment_id
+        self._project_id = project_id
+
+    def prepare(self, request: _Request) -> None:
+        oci_headers(request.headers, self._compartment_id, self._project_id)
+        request.headers["authorization"] = self._authorization
+
+    async def async_flow(self, request: R) -> AsyncGenerator[R, _Response]:
+        self.prepare(request)
+        yield request
+
+    def sync_flow(self, request: R) -> Generator[R, _Response, None]:
+        self.prepare(request)
+        yield request
+
+    def __repr__(self) -> str:
+        return "BearerCore(api_key=<redacted>)"
 
 
 class _HttpxGuardedStream(httpx.AsyncByteStream):
@@ -200,7 +242,7 @@ def http_library() -> Any:
     return httpx
 
 
-def make_auth(core: SigningCore) -> Any:
+def make_auth(core: SigningCore | BearerCore) -> Any:
     """An ``Auth`` instance for the HTTP library the installed openai uses."""
     if http_library() is httpx:
         return HttpxOCIAuth(core)
@@ -209,8 +251,36 @@ def make_auth(core: SigningCore) -> Any:
     return Httpx2OCIAuth(core)
 
 
+def default_tls_context() -> ssl.SSLContext:
+    """The HTTP library's default TLS context, built once per process and shared.
+
+    It is what the library would build for each transport itself (its CA
+    bundle, ``SSL_CERT_FILE``/``SSL_CERT_DIR`` honoured), but building one
+    loads the whole CA bundle: about 45 ms and 0.8 MB each time. Shared, a new
+    event loop's pool costs microseconds instead of stalling that loop on its
+    first request, and a hundred separately built models do not hold a hundred
+    copies of the bundle. Keyed by the two variables, so changing them takes
+    effect for clients built afterwards.
+    """
+    return _tls_context(
+        http_library().__name__,
+        os.environ.get("SSL_CERT_FILE") or None,
+        os.environ.get("SSL_CERT_DIR") or None,
+    )
+
+
+@functools.cache
+def _tls_context(library: str, cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    context: ssl.SSLContext = importlib.import_module(library).create_ssl_context()
+    return context
+
+
 def make_transport(**options: Any) -> Any:
-    """A loop-local transport for the HTTP library the installed openai uses."""
+    """A loop-local transport for the HTTP library the installed openai uses.
+
+    Unless ``verify`` is given, every per-loop pool uses :func:`default_tls_context`.
+    """
+    options.setdefault("verify", default_tls_context())
     if http_library() is httpx:
         return HttpxLoopLocalTransport(**options)
     from ._httpx2 import Httpx2LoopLocalTransport

@@ -73,7 +73,9 @@ def test_the_table_is_the_issue_table() -> None:
         "environment OCI_CONFIG_FILE, default ~/.oci/config",
         "profile": "argument profile, environment OCI_CLI_PROFILE, environment OCI_PROFILE, "
         "default DEFAULT",
-        "auth_type": "argument auth_type, argument signer, environment OCI_CLI_AUTH, "
+        "api_key": "argument api_key, environment OCI_GENAI_API_KEY, none",
+        "auth_type": "argument auth_type, argument signer, argument api_key, environment OCI_CLI_AUTH, "
+        "environment OCI_GENAI_API_KEY, environment OCI_RESOURCE_PRINCIPAL_VERSION (with no config file), "
         "inferred from profile key security_token_file",
         "region": "argument region, environment OCI_REGION, environment OCI_CLI_REGION, "
         "profile key region, principal signer, default us-chicago-1",
@@ -224,9 +226,11 @@ def test_auth_spellings(env: Env, spelling: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("value", "hint"),
     [("magic", "Valid auth types: api_key, security_token, instance_principal, "
-      "resource_principal"),
+      "resource_principal, oke_workload_identity"),
      ("session_token", "Did you mean 'security_token'"),
-     ("oke_workload_identity", "signer=")],
+     ("instance_obo_user", "signer="),
+     ("signer", "Valid auth types"),
+     ("genai_api_key", "Valid auth types")],
 )
 def test_unknown_auth_type(api_key: Env, value: str, hint: str) -> None:
     with pytest.raises(UnknownAuthTypeError) as info:
@@ -619,3 +623,65 @@ def test_signer_with_a_principal_auth_type_keeps_the_auth_type() -> None:
 def test_signer_with_a_profile_auth_type_is_a_conflict() -> None:
     with pytest.raises(ConflictingArgumentsError, match="drop auth_type="):
         resolve(signer_supplied=True, auth_type="api_key", environ={})
+
+
+# --- Generative AI API keys, OKE, resource principal detection, model deployments ----
+
+KEY = "sk-genai-secret-value"
+DEPLOYMENT_URL = (
+    "https://modeldeployment.us-ashburn-1.oci.customer-oci.com/"
+    "ocid1.datasciencemodeldeployment.oc1.iad.amaaaaaaexample/predict/v1"
+)
+
+
+def test_genai_api_key_argument_reads_no_profile_and_needs_no_compartment() -> None:
+    s = resolve(api_key=KEY, region="us-ashburn-1", environ={"OCI_CLI_AUTH": "api_key"},
+                home="/nonexistent")
+    assert s.auth_type == Sourced("genai_api_key", "argument api_key")
+    assert s.api_key == Sourced(KEY, "argument api_key")
+    assert s.compartment_id.value is None and s.config_file.value is None
+    assert KEY not in repr(s) and KEY not in str(s.describe())
+
+
+def test_genai_api_key_environment_ranks_below_oci_cli_auth(api_key: Env) -> None:
+    s = resolve(environ={"OCI_GENAI_API_KEY": KEY}, home="/nonexistent")
+    assert s.auth_type == Sourced("genai_api_key", "environment OCI_GENAI_API_KEY")
+    assert s.api_key.source == "environment OCI_GENAI_API_KEY"
+    # An explicit signing mode in the environment wins over a key in the environment.
+    s = api_key.resolve({"OCI_GENAI_API_KEY": KEY, "OCI_CLI_AUTH": "api_key"})
+    assert s.auth_type.value == "api_key" and s.api_key.value is None
+
+
+@pytest.mark.parametrize("other", [{"auth_type": "api_key"}, {"signer_supplied": True}])
+def test_genai_api_key_with_a_signing_mode_is_a_conflict(other: dict[str, Any]) -> None:
+    with pytest.raises(ConflictingArgumentsError, match="bearer token") as info:
+        resolve(api_key=KEY, environ={}, **other)
+    assert KEY not in str(info.value)
+
+
+def test_oke_workload_identity_is_a_principal() -> None:
+    s = resolve(auth_type="OKE-Workload-Identity", compartment_id=COMPARTMENT, environ={},
+                principal_region=lambda auth: "us-phoenix-1" if auth == "oke_workload_identity" else None)
+    assert s.auth_type == Sourced("oke_workload_identity", "argument auth_type")
+    assert s.region == Sourced("us-phoenix-1", "principal signer")
+
+
+def test_resource_principal_detected_without_a_config_file(tmp_path: Path) -> None:
+    env = {"OCI_RESOURCE_PRINCIPAL_VERSION": "2.2", "OCI_COMPARTMENT_ID": COMPARTMENT}
+    s = resolve(environ=env, home=str(tmp_path))
+    assert s.auth_type == Sourced(
+        "resource_principal",
+        "environment OCI_RESOURCE_PRINCIPAL_VERSION (with no config file)",
+    )
+
+
+def test_a_config_file_beats_resource_principal_detection(api_key: Env) -> None:
+    s = api_key.resolve({"OCI_RESOURCE_PRINCIPAL_VERSION": "2.2"})
+    assert s.auth_type.value == "api_key"
+
+
+def test_model_deployment_gets_no_compartment(api_key: Env) -> None:
+    s = api_key.resolve({}, base_url=DEPLOYMENT_URL, compartment_id=COMPARTMENT)
+    assert s.compartment_id == Sourced(None, "not sent to a Data Science model deployment")
+    s = resolve(auth_type="instance_principal", base_url=DEPLOYMENT_URL, environ={})
+    assert s.compartment_id.value is None  # principals need none there either

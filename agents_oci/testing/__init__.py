@@ -8,6 +8,10 @@ Example::
         emu.base_url          # "http://127.0.0.1:PORT/openai/v1"
         emu.config_file       # profiles DEFAULT, SESSION, ENCRYPTED
         emu.compartment_id    # the tenancy OCID of those profiles
+        emu.register_bearer_key()                       # a Generative AI API key
+        emu.credentials.oke_workload_identity_signer()  # and other principals
+        emu.credentials.resource_principal_environment()
+        emu.model_deployment_url(emu.add_model_deployment())  # Data Science
 
 Needs the ``testing`` extra: ``pip install "openai-agents-oci[testing]"``.
 """
@@ -29,7 +33,12 @@ from .emulator import OCIEmulator
 from .errors import ServiceError
 from .faults import Faults, StreamCut
 from .journal import HeaderView, Journal, JournalEntry
-from .principals import FakeFederationClient, FakePrincipalSigner, FakeSessionKeySupplier
+from .principals import (
+    FakeFederationClient,
+    FakeOkeSigner,
+    FakePrincipalSigner,
+    FakeSessionKeySupplier,
+)
 from .replies import Handler, Message, RawEvents, Reply, ToolCall, ToolSpec, Turn, Usage
 from .responder import default_responder
 from .signatures import Principal
@@ -38,6 +47,7 @@ from .tokens import mint_jwt
 __all__ = [
     "CredentialsKit",
     "FakeFederationClient",
+    "FakeOkeSigner",
     "FakePrincipalSigner",
     "FakeSessionKeySupplier",
     "Faults",

@@ -4,13 +4,15 @@ Routes are data (:func:`routes`); each endpoint is small: check the service
 rules, normalise the request into a :class:`Turn`, get the answer, render it
 in the called API's wire format, as JSON or SSE. The :class:`Gate` around
 the routes handles authentication, faults, request ids and the journal.
+Data Science model deployments (:mod:`.deployments`) reuse the same serving
+with their own rules.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import anyio.to_thread
@@ -21,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import responder, wire
 from .catalogue import ModelCatalogue
+from .deployments import DeploymentRegistry, deployment_routes
 from .errors import ErrorStyle, ServiceError
 from .events import EventStream, chat_frames, responses_frames
 from .faults import Faults
@@ -72,6 +75,7 @@ class Backend:
     store: ResponseStore
     script: ReplyScript
     clock: Callable[[], float]
+    deployments: DeploymentRegistry = field(default_factory=DeploymentRegistry)
 
 
 class _Endpoints:
@@ -81,6 +85,10 @@ class _Endpoints:
     async def chat_completions(self, request: Request) -> Response:
         body = self._inference(request)
         model = self._b.catalogue.check(body.get("model"), "chat")
+        return await self.serve_chat(body, model)
+
+    async def serve_chat(self, body: dict[str, Any], model: str) -> Response:
+        """Answer a chat completion with ``model`` (already checked by the caller)."""
         turn = responder.chat_turn(body)
         answer = await self._answer(turn)
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(self._b.clock())
@@ -114,7 +122,11 @@ class _Endpoints:
         if rules.zdr and body.get("store") is True:
             raise ServiceError(400, "InvalidParameter", ZDR_STORE, param="store")
         model = self._b.catalogue.check(body.get("model"), "responses")
-        history = self._history(previous)
+        return await self.serve_responses(body, model)
+
+    async def serve_responses(self, body: dict[str, Any], model: str) -> Response:
+        """Answer a Responses call with ``model`` (already checked by the caller)."""
+        history = self._history(body.get("previous_response_id"))
         turn = responder.responses_turn(body, history)
         answer = await self._answer(turn)
         stream = body.get("stream") is True
@@ -246,6 +258,7 @@ def routes(backend: Backend) -> list[BaseRoute]:
         Route("/openai/v1/responses/{response_id}", endpoints.get_response, methods=["GET"])
     )
     table.append(Route("/openai/v1/models", endpoints.list_models, methods=["GET"]))
+    table.extend(deployment_routes(endpoints, backend.deployments, backend.journal))
     return table
 
 

@@ -12,6 +12,10 @@ profiles a user would have after ``oci setup config`` and
 - ``ENCRYPTED``: an API key whose PEM file is passphrase-protected
   (``pass_phrase`` in the profile).
 
+Principals without a config file: fake instance, resource and OKE workload
+identity signers, and the resource principal v2.2 environment (variables and
+files) under which the SDK's own ``get_resource_principals_signer()`` works.
+
 The kit registers what it creates in the verifier's :class:`TrustStore`, so
 the emulator accepts exactly these credentials.
 """
@@ -19,7 +23,6 @@ the emulator accepts exactly these credentials.
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 import shutil
 import tempfile
@@ -33,7 +36,16 @@ from oci.auth.signers import SecurityTokenSigner
 from oci.config import from_file
 from oci.signer import Signer, load_private_key_from_file
 
-from .principals import FakeFederationClient, FakePrincipalSigner, PrincipalType, principal_subject
+from .files import write_private
+from .principals import (
+    FakeFederationClient,
+    FakeOkeSigner,
+    FakePrincipalSigner,
+    PrincipalType,
+    principal_claims,
+    principal_subject,
+)
+from .resource_principal import ResourcePrincipalFiles
 from .signatures import TrustStore
 from .tokens import TokenIssuer, fingerprint, new_rsa_key, private_pem
 
@@ -58,6 +70,9 @@ class CredentialsKit:
         signer = kit.api_key_signer()                  # oci.signer.Signer
         kit.rotate_session_token()                     # like `oci session refresh`
         ip = kit.instance_principal_signer(refresh_delay=0.2)
+        oke = kit.oke_workload_identity_signer()
+        with mock.patch.dict(os.environ, kit.resource_principal_environment()):
+            rp = oci.auth.signers.get_resource_principals_signer()
     """
 
     def __init__(
@@ -88,9 +103,9 @@ class CredentialsKit:
         self.config_file = self.directory / "config"
 
         api_key, encrypted_key, self._session_key = new_rsa_key(), new_rsa_key(), new_rsa_key()
-        _write_private(self.api_key_file, private_pem(api_key))
-        _write_private(self.encrypted_key_file, private_pem(encrypted_key, self.pass_phrase))
-        _write_private(self.session_key_file, private_pem(self._session_key))
+        write_private(self.api_key_file, private_pem(api_key))
+        write_private(self.encrypted_key_file, private_pem(encrypted_key, self.pass_phrase))
+        write_private(self.session_key_file, private_pem(self._session_key))
         self.fingerprints = {
             "DEFAULT": fingerprint(api_key.public_key()),
             "ENCRYPTED": fingerprint(encrypted_key.public_key()),
@@ -99,7 +114,13 @@ class CredentialsKit:
         for profile, key in (("DEFAULT", api_key), ("ENCRYPTED", encrypted_key)):
             trust.add_api_key(self.key_id(profile), key.public_key())
         self.rotate_session_token()
-        _write_private(self.config_file, self._config_text().encode())
+        write_private(self.config_file, self._config_text().encode())
+        self.resource_principal = ResourcePrincipalFiles(
+            directory=self.directory / "resource-principal",
+            issuer=self.issuer,
+            tenancy_id=self.tenancy_id,
+            region=region,
+        )
 
     def key_id(self, profile: str = "DEFAULT") -> str:
         """The ``keyId`` of an API-key profile: ``tenancy/user/fingerprint``."""
@@ -121,7 +142,7 @@ class CredentialsKit:
             ttl=self.session_ttl if ttl is None else ttl,
             extra_claims={"ptype": "user"},
         )
-        _write_private(self.security_token_file, token.encode())
+        write_private(self.security_token_file, token.encode())
         return token
 
     def expire_session_token(self) -> str:
@@ -166,6 +187,43 @@ class CredentialsKit:
         """A fake resource-principal signer (see :class:`FakeFederationClient`)."""
         return self._principal("resource", ttl, refresh_delay, expiry_jitter)
 
+    def oke_workload_identity_signer(
+        self,
+        *,
+        ttl: float = 3600.0,
+        refresh_delay: float = 0.0,
+        expiry_jitter: float = 60.0,
+    ) -> FakePrincipalSigner:
+        """A fake OKE workload identity signer (a :class:`FakeOkeSigner`).
+
+        Stands in for ``get_oke_workload_identity_resource_principal_signer()``,
+        which needs a pod's service account token and the cluster's proxymux.
+        Its token's ``sub`` is the cluster OCID and ``ptype`` is ``workload``.
+        """
+        return self._principal("oke", ttl, refresh_delay, expiry_jitter)
+
+    def resource_principal_environment(
+        self, *, version: str = "2.2", ttl: float = 3600.0
+    ) -> dict[str, str]:
+        """Variables under which the SDK's ``get_resource_principals_signer()`` works offline.
+
+        Writes a fresh session key and a token for it (mode 0600, in the kit's
+        directory) and returns ``OCI_RESOURCE_PRINCIPAL_VERSION``, ``_RPST``
+        and ``_PRIVATE_PEM`` (absolute paths, so the SDK re-reads them on
+        refresh) and ``_REGION``. Only version ``2.2`` works without a network.
+        """
+        return self.resource_principal.environment(version=version, ttl=ttl)
+
+    def rotate_resource_principal_token(
+        self, *, ttl: float | None = None, new_key: bool = False
+    ) -> str:
+        """Write a new resource principal token, as the platform does; return it.
+
+        The SDK signer picks it up on ``refresh_security_token()`` (it re-reads
+        the files), not before. A negative ``ttl`` writes an expired token.
+        """
+        return self.resource_principal.rotate(ttl=ttl, new_key=new_key)
+
     def close(self) -> None:
         """Delete the keys, tokens and config file."""
         self._finalizer()
@@ -174,9 +232,6 @@ class CredentialsKit:
         self, kind: PrincipalType, ttl: float, refresh_delay: float, expiry_jitter: float
     ) -> FakePrincipalSigner:
         subject = principal_subject(kind, self.region)
-        claims: dict[str, str] = {"ptype": kind}
-        if kind == "resource":
-            claims.update(res_type="function", res_tenant=self.tenancy_id)
         client = FakeFederationClient(
             issuer=self.issuer,
             subject=subject,
@@ -184,10 +239,11 @@ class CredentialsKit:
             ttl=ttl,
             refresh_delay=refresh_delay,
             expiry_jitter=expiry_jitter,
-            claims=claims,
+            claims=principal_claims(kind, subject, self.tenancy_id),
             clock=self._clock,
         )
-        return FakePrincipalSigner(client, region=self.region, principal_type=kind)
+        signer_class = FakeOkeSigner if kind == "oke" else FakePrincipalSigner
+        return signer_class(client, region=self.region, principal_type=kind)
 
     def _config_text(self) -> str:
         common = f"tenancy={self.tenancy_id}\nregion={self.region}\n"
@@ -200,12 +256,3 @@ class CredentialsKit:
             f"[ENCRYPTED]\nuser={self.user_id}\nfingerprint={self.fingerprints['ENCRYPTED']}\n"
             f"key_file={self.encrypted_key_file}\npass_phrase={self.pass_phrase}\n{common}"
         )
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` with mode 0600, atomically: a reader never sees half a token."""
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(partial, path)

@@ -15,6 +15,7 @@ from . import responder
 from .app import Backend, ServiceRules, build_app
 from .catalogue import DEFAULT_MODELS, DEFAULT_RESPONSES_ONLY, ModelCatalogue
 from .credentials import CredentialsKit
+from .deployments import DeploymentRegistry
 from .errors import ErrorStyle, check_error_style
 from .faults import Faults
 from .journal import Journal, JournalEntry
@@ -77,6 +78,7 @@ class OCIEmulator:
         self.catalogue = ModelCatalogue(models, responses_only=responses_only_models)
         self.store = ResponseStore()
         self.script = ReplyScript(responder.default_responder)
+        self.deployments = DeploymentRegistry()
         self.app = build_app(
             Backend(
                 rules=self.rules,
@@ -87,6 +89,7 @@ class OCIEmulator:
                 store=self.store,
                 script=self.script,
                 clock=clock,
+                deployments=self.deployments,
             )
         )
         self._server = BackgroundServer(self.app)
@@ -139,6 +142,20 @@ class OCIEmulator:
         domain = oci.regions.REALMS.get(realm, "oraclecloud.com")
         return f"https://inference.generativeai.{self.region}.oci.{domain}/openai/v1"
 
+    def model_deployment_url(self, ocid: str) -> str:
+        """``http://127.0.0.1:PORT/<ocid>/predict/v1``: a Data Science deployment's base URL.
+
+        Any ``ocid`` gives a URL; one not from :meth:`add_model_deployment` gets 404.
+        """
+        return f"http://127.0.0.1:{self.port}/{ocid}/predict/v1"
+
+    def inprocess_model_deployment_url(self, ocid: str) -> str:
+        """The real base URL of deployment ``ocid`` in :attr:`region`, for an ASGI transport.
+
+        ``customer-oci.com`` is the commercial realm's (oc1) domain for model deployments.
+        """
+        return f"https://modeldeployment.{self.region}.oci.customer-oci.com/{ocid}/predict/v1"
+
     @property
     def config_file(self) -> str:
         """The OCI config file with profiles ``DEFAULT``, ``SESSION`` and ``ENCRYPTED``."""
@@ -165,6 +182,15 @@ class OCIEmulator:
         key = key if key is not None else f"sk-emulator-{secrets.token_hex(16)}"
         self.trust.add_bearer_key(key)
         return key
+
+    def add_model_deployment(self, model: str = "meta.llama-3.3-70b-instruct") -> str:
+        """Deploy ``model`` as an OCI Data Science model deployment; return its OCID.
+
+        Its OpenAI-compatible API is at :meth:`model_deployment_url`: IAM
+        signature required, no compartment header needed, bearer keys refused,
+        and ``model`` answers whatever the request body names.
+        """
+        return self.deployments.add(model, self.region)
 
     def add_model(self, name: str, *, responses_only: bool = False) -> None:
         """Offer another model in the region."""

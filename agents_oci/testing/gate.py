@@ -112,10 +112,16 @@ class Gate:
         principal, reason = self._authenticate(
             IncomingRequest(scope["method"], target, headers, body)
         )
+        scheme = _auth_scheme(view.getlist("authorization"))
+        claims = dict(principal.claims) if principal and principal.kind == "session" else None
         self._config.journal.update(
-            entry.seq, principal=str(principal) if principal else None, auth_error=reason
+            entry.seq,
+            principal=str(principal) if principal else None,
+            auth_error=reason,
+            auth_scheme=scheme,
+            token_claims=claims,
         )
-        signed = view.get("authorization", "").lower().startswith("signature")
+        signed = scheme == "signature"
         return Call(entry.seq, entry.request_id, signed, principal, reason, parsed, is_json)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send, call: Call) -> None:
@@ -184,6 +190,13 @@ class _Sender:
         elif message["type"] == "http.response.body" and not message.get("more_body", False):
             self._journal.update(self._seq, completed=True)
         await self._send(message)
+
+
+def _auth_scheme(values: tuple[str, ...]) -> str | None:
+    # The first header's scheme: a request with two is refused anyway.
+    if not values or not values[0].strip():
+        return None
+    return values[0].strip().split(" ", 1)[0].lower()
 
 
 def _request_id(client_id: str | None) -> str:

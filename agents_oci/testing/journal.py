@@ -62,6 +62,18 @@ class JournalEntry:
     raw_body: bytes = b""
     principal: str | None = None
     """``api_key:<user>``, ``session:<sub>`` or ``bearer`` when verified."""
+    auth_scheme: str | None = None
+    """The ``Authorization`` scheme sent, lowercase: ``signature``, ``bearer``, ...
+
+    ``None`` when no ``Authorization`` header came (recorded even when
+    verification is off or fails).
+    """
+    token_claims: Mapping[str, Any] | None = None
+    """The verified security token's claims (``ST$`` key ids only, else ``None``).
+
+    ``ptype`` tells principals apart: ``user`` (session token), ``instance``,
+    ``resource``, ``workload`` (OKE); see :attr:`principal_type`.
+    """
     auth_error: str | None = None
     """Why verification failed (the client only sees OCI's generic 401)."""
     status: int | None = None
@@ -72,6 +84,16 @@ class JournalEntry:
     """The injected fault that shaped the response, if any."""
     error: str | None = None
     """An unexpected server-side exception (the client got a 500)."""
+
+    @property
+    def principal_type(self) -> str | None:
+        """``api_key``, ``bearer``, or a token's ``ptype`` (``user``, ``instance``,
+        ``resource``, ``workload``); ``None`` when not verified."""
+        if self.principal is None:
+            return None
+        if self.token_claims is not None:
+            return str(self.token_claims.get("ptype", "session"))
+        return self.principal.split(":", 1)[0]
 
 
 class Journal:

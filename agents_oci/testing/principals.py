@@ -1,4 +1,4 @@
-"""Fake instance and resource principals, without the metadata service.
+"""Fake instance, resource and OKE workload principals, without the network.
 
 The signers are the ``oci`` SDK's real
 ``X509FederationClientBasedSecurityTokenSigner`` (what
@@ -6,6 +6,11 @@ The signers are the ``oci`` SDK's real
 client that mints tokens from the emulator's issuer instead of calling the
 auth service. So signing, key ids (``ST$<jwt>``) and the refresh-on-call
 behaviour are the SDK's own; only the network is gone.
+
+The OKE workload identity signer (:class:`FakeOkeSigner`) keeps the refresh
+behaviour of the SDK's ``OkeWorkloadIdentityResourcePrincipalSigner``
+instead: signing never renews the token; only ``get_security_token()`` (near
+expiry) and ``refresh_security_token()`` do.
 """
 
 from __future__ import annotations
@@ -14,22 +19,27 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from oci.auth.signers import X509FederationClientBasedSecurityTokenSigner
+from oci.auth.signers.security_token_signer import SECURITY_TOKEN_FORMAT_STRING
 
 from .tokens import TokenIssuer, new_rsa_key
 
 __all__ = [
     "FakeFederationClient",
+    "FakeOkeSigner",
     "FakePrincipalSigner",
     "FakeSessionKeySupplier",
     "PrincipalType",
+    "principal_claims",
     "principal_subject",
 ]
 
-PrincipalType = Literal["instance", "resource"]
+PrincipalType = Literal["instance", "resource", "oke"]
+OKE_NAMESPACE: Final = "default"
+OKE_SERVICE_ACCOUNT: Final = "agents"
 
 
 class FakeSessionKeySupplier:
@@ -143,7 +153,7 @@ class FakeFederationClient:
 
 
 class FakePrincipalSigner(X509FederationClientBasedSecurityTokenSigner):  # type: ignore[misc]
-    """An instance- or resource-principal signer backed by a fake federation client.
+    """An instance-, resource- or OKE-principal signer backed by a fake federation client.
 
     Shaped like ``oci.auth.signers.InstancePrincipalsSecurityTokenSigner``:
     ``region``, ``tenancy_id``, ``refresh_security_token()``, and signing via
@@ -173,7 +183,70 @@ class FakePrincipalSigner(X509FederationClientBasedSecurityTokenSigner):  # type
         return self.federation_client.get_security_token()
 
 
+class FakeOkeSigner(FakePrincipalSigner):
+    """An OKE workload identity signer, refreshing like the SDK's own.
+
+    ``OkeWorkloadIdentityResourcePrincipalSigner`` is a plain
+    ``SecurityTokenSigner``: signing a request uses the token it holds, even
+    an expired one (the SDK's service clients renew only after a 401).
+    ``get_security_token()`` renews a token close to expiry (the SDK: once
+    half its lifetime is gone; here: within ``expiry_jitter`` seconds) and
+    ``refresh_security_token()`` renews it now; both return the new token.
+
+    Unlike the SDK's signer it has ``tenancy_id`` (the SDK's has none) and
+    always a ``region`` (the SDK's is ``OCI_RESOURCE_PRINCIPAL_REGION`` or
+    ``None``): product code must not depend on either.
+    """
+
+    def get_security_token(self) -> str:
+        """The current token, renewed first when it is close to expiry."""
+        token = self.federation_client.get_security_token()
+        self._reset_signers()
+        return token
+
+    def refresh_security_token(self) -> str:
+        """Fetch a new token now (blocking for ``refresh_delay``) and sign with it."""
+        token = self.federation_client.refresh_security_token()
+        self._reset_signers()
+        return token
+
+    def _reset_signers(self) -> None:
+        # Unlike the X509 base class, never renew here: this runs before every
+        # signing (``__call__``), and the real OKE signer does not renew there.
+        with self._reset_signers_lock:
+            client = self.federation_client
+            self.api_key = SECURITY_TOKEN_FORMAT_STRING.format(client.security_token)
+            self.private_key = client.session_key_supplier.get_key_pair()["private"]
+            self._basic_signer.reset_signer(self.api_key, self.private_key)
+            self._body_signer.reset_signer(self.api_key, self.private_key)
+
+
 def principal_subject(principal_type: PrincipalType, region: str) -> str:
-    """A plausible OCID for the principal (an instance or a function)."""
-    kind = "instance" if principal_type == "instance" else "fnfunc"
+    """A plausible OCID for the principal (an instance, a function or an OKE cluster)."""
+    kind = {"instance": "instance", "resource": "fnfunc", "oke": "cluster"}[principal_type]
     return f"ocid1.{kind}.oc1.{region}.{uuid.uuid4().hex}"
+
+
+def principal_claims(
+    principal_type: PrincipalType, subject: str, tenancy_id: str
+) -> dict[str, str]:
+    """The extra token claims of each principal type (``ptype`` tells them apart).
+
+    Resource and workload tokens carry ``res_tenant`` and ``res_compartment``:
+    the SDK's resource principal signers read their ``tenancy_id`` and
+    ``compartment_id`` from them. An OKE workload is identified by cluster,
+    namespace and service account, the attributes IAM policies match on.
+    """
+    if principal_type == "instance":
+        return {"ptype": "instance"}
+    claims = {"res_tenant": tenancy_id, "res_compartment": tenancy_id, "res_id": subject}
+    if principal_type == "resource":
+        return {"ptype": "resource", "res_type": "function", **claims}
+    return {
+        "ptype": "workload",
+        "res_type": "workload",
+        **claims,
+        "cluster_id": subject,
+        "namespace": OKE_NAMESPACE,
+        "service_account": OKE_SERVICE_ACCOUNT,
+    }

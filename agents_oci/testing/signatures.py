@@ -58,8 +58,9 @@ class Principal:
     """Who a verified request came from.
 
     ``kind`` is ``api_key`` (subject: the user OCID), ``session`` (any ``ST$``
-    security token: session, instance or resource principal; subject: the
-    token's ``sub``) or ``bearer`` (a GenAI API key; no subject recorded).
+    security token: session, instance, resource or OKE workload principal;
+    subject: the token's ``sub``; its ``ptype`` claim tells which) or
+    ``bearer`` (a GenAI API key; no subject recorded).
     """
 
     kind: Literal["api_key", "session", "bearer"]

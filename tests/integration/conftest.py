@@ -34,6 +34,9 @@ def clean(emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for name, value in rules.items():
         setattr(emu.rules, name, value)
+    # A test may have revoked every token issued so far: give the SESSION
+    # profile a fresh one so the next test starts from a working setup.
+    emu.credentials.rotate_session_token()
 
 
 @dataclass

@@ -153,3 +153,21 @@ async def test_a_callers_client_gets_typed_errors_too(emu: OCIEmulator) -> None:
     with pytest.raises(NotAuthorizedOrNotFoundError) as caught:
         await Runner.run(agent, "hi")
     assert "meta.llama-9-imaginary" in caught.value.hint
+
+
+async def test_typed_errors_survive_pickling(emu: OCIEmulator) -> None:
+    """Worker processes send errors back pickled; plain openai errors cannot make the trip."""
+    import pickle
+
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    with pytest.raises(NotAuthorizedOrNotFoundError) as caught:
+        await run(oci, "meta.llama-9-imaginary", stream=False)
+    error = caught.value
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error) and isinstance(copy, openai.NotFoundError)
+    assert (copy.opc_request_id, copy.oci_code, copy.hint, copy.status_code) == (
+        error.opc_request_id, error.oci_code, error.hint, error.status_code
+    )
+    assert str(copy) == str(error) and copy.body == error.body
+    assert copy.response.headers["opc-request-id"] == error.opc_request_id
+    await oci.aclose()

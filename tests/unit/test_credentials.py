@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,14 @@ def config(tmp_path: Path, *, key_file: str, extra: str = "") -> str:
         f"region=us-chicago-1\nkey_file={key_file}\n{extra}"
     )
     return str(path)
+
+
+@pytest.fixture(autouse=True)
+def private_files() -> Iterator[None]:
+    """Key files written here are 0600, as `oci setup config` writes them."""
+    previous = os.umask(0o077)
+    yield
+    os.umask(previous)
 
 
 @pytest.fixture(autouse=True)
@@ -153,3 +163,12 @@ def test_nothing_secret_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixtu
         with pytest.raises(KeyPassphraseError):
             OCIProvider(config_file=config(tmp_path, key_file=str(key), extra="pass_phrase=wrong\n"))
     assert SECRET not in caplog.text and "PRIVATE KEY" not in caplog.text
+
+
+def test_non_ascii_passphrase(tmp_path: Path) -> None:
+    """OpenSSL passphrases are bytes; a UTF-8 passphrase must work (the oci SDK alone crashes)."""
+    key = tmp_path / "key.pem"
+    key.write_bytes(pem("pässwörd-日本"))
+    OCIProvider(config_file=config(tmp_path, key_file=str(key), extra="pass_phrase=pässwörd-日本\n"))
+    with pytest.raises(KeyPassphraseError):
+        OCIProvider(config_file=config(tmp_path, key_file=str(key), extra="pass_phrase=\x80\n"))

@@ -35,7 +35,7 @@ async def test_advisory_window_refreshes_in_background_and_keeps_signing() -> No
     clock.now += 3600 - 200  # inside advisory (300 s), outside mandatory (30 s)
     started = time.perf_counter()
     key = await refresher.current()
-    assert time.perf_counter() - started < 0.05  # did not wait for the 0.2 s refresh
+    assert time.perf_counter() - started < 0.15  # did not wait for the 0.2 s refresh
     assert key.key_id == "ST$token-1"
     for _ in range(50):
         await asyncio.sleep(0.01)
@@ -93,7 +93,10 @@ async def test_event_loop_keeps_ticking_during_a_slow_refresh() -> None:
     await asyncio.gather(*(refresher.renew_after_rejection(rejected) for _ in range(20)))
     task.cancel()
     assert len(gaps) > 100
-    assert max(gaps) < 0.05, f"event loop stalled {max(gaps) * 1000:.1f} ms"
+    # A refresh on the loop would stall it for the whole second; the bound
+    # leaves room for a loaded 2-core machine (CI runs beside nothing, but
+    # developers' machines do not).
+    assert max(gaps) < 0.25, f"event loop stalled {max(gaps) * 1000:.1f} ms"
 
 
 async def test_failed_advisory_refresh_keeps_old_key(caplog: pytest.LogCaptureFixture) -> None:
