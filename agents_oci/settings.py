@@ -188,7 +188,7 @@ PRECEDENCE: Final[tuple[Row, ...]] = (
     Row("compartment_id", (_arg("compartment_id"), _env("OCI_COMPARTMENT_ID"),
                            Source("profile", "tenancy"))),
     Row("project_id", (_arg("project_id"), _env("OCI_PROJECT_ID"), Source("default"))),
-    Row("base_url", (_arg("base_url"), Source("derived", "region"))),
+    Row("base_url", (_arg("base_url"), _env("OCI_GENAI_BASE_URL"), Source("derived", "region"))),
 )
 _ROWS: Final[Mapping[str, Row]] = MappingProxyType({row.setting: row for row in PRECEDENCE})
 _KEYWORD_AUTH_SOURCES: Final = frozenset(

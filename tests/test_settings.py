@@ -82,7 +82,7 @@ def test_the_table_is_the_issue_table() -> None:
         "compartment_id": "argument compartment_id, environment OCI_COMPARTMENT_ID, "
         "profile key tenancy",
         "project_id": "argument project_id, environment OCI_PROJECT_ID, none",
-        "base_url": "argument base_url, derived from region",
+        "base_url": "argument base_url, environment OCI_GENAI_BASE_URL, derived from region",
     }
 
 
@@ -685,3 +685,10 @@ def test_model_deployment_gets_no_compartment(api_key: Env) -> None:
     assert s.compartment_id == Sourced(None, "not sent to a Data Science model deployment")
     s = resolve(auth_type="instance_principal", base_url=DEPLOYMENT_URL, environ={})
     assert s.compartment_id.value is None  # principals need none there either
+
+
+def test_base_url_from_the_environment(api_key: Env) -> None:
+    s = api_key.resolve({"OCI_GENAI_BASE_URL": "http://127.0.0.1:8080/openai/v1"})
+    assert s.base_url == Sourced("http://127.0.0.1:8080/openai/v1", "environment OCI_GENAI_BASE_URL")
+    s = api_key.resolve({"OCI_GENAI_BASE_URL": "http://127.0.0.1:8080/openai/v1"}, base_url="https://h/openai/v1")
+    assert s.base_url.source == "argument base_url"

@@ -1,0 +1,86 @@
+"""``agents-oci chat MODEL PROMPT``: one agent run against real OCI, tokens streamed to stdout.
+
+A quick manual check with the user's own settings: the same connection flags
+as ``doctor``, one ``Agent`` with ``OCIProvider``, and on failure the same
+diagnosis as ``doctor --live``. Tracing is off for the run: a one-line check
+should not upload the prompt to OpenAI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+from agents import Agent, RunConfig, Runner
+from rich.console import Console
+
+from ..client import DEFAULT_REQUEST_TIMEOUT, OCIConnection
+from ..errors import OCIConfigurationError
+from ..provider import RESPONSES_PREFIX, OCIProvider
+from .explain import diagnose, error_context
+from .options import connection_flags, connection_options
+from .output import Waiting, err_console
+from .stream import text_delta
+
+__all__ = ["chat"]
+
+
+@click.command(short_help="Send one prompt to a model on OCI and stream the answer.")
+@click.argument("model")
+@click.argument("prompt")
+@click.option("--responses", is_flag=True,
+              help="Use the Responses API (the same as MODEL written responses:NAME).")
+@click.option("--no-stream", is_flag=True, help="Print the answer once it is complete.")
+@click.option("--instructions", default="Be concise.", show_default=True,
+              help="The agent's instructions (system prompt).")
+@connection_options
+def chat(model: str, prompt: str, responses: bool, no_stream: bool, instructions: str,
+         **connection: str | None) -> int:
+    """Send PROMPT to MODEL on OCI Generative AI and print the answer as it streams."""
+    err = err_console()
+    if responses and not model.startswith(RESPONSES_PREFIX):
+        model = RESPONSES_PREFIX + model
+    try:
+        link = OCIConnection(connection_flags(connection), request_timeout=DEFAULT_REQUEST_TIMEOUT)
+    except OCIConfigurationError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        err.print("Run `agents-oci doctor` with the same flags for a full diagnosis.")
+        return 1
+    agent = Agent(name="assistant", instructions=instructions, model=model)
+    return asyncio.run(_run(link, agent, prompt, stream=not no_stream, err=err))
+
+
+async def _run(link: OCIConnection, agent: Agent[None], prompt: str, *, stream: bool,
+               err: Console) -> int:
+    provider = OCIProvider(openai_client=link.client())
+    config = RunConfig(model_provider=provider, tracing_disabled=True)
+    model = str(agent.model)
+    try:
+        with Waiting(err, f"Waiting for {model}...") as waiting:
+            if stream:
+                await _stream(agent, prompt, config, waiting)
+            else:
+                result = await Runner.run(agent, prompt, run_config=config)
+                waiting.stop()
+                click.echo(str(result.final_output))
+    except Exception as exc:
+        found = diagnose(exc, error_context(link.settings, model), link.settings.base_url.value)
+        if found is None:
+            raise
+        err.print(f"error: {found.detail}", markup=False, soft_wrap=True)
+        if found.fix:
+            err.print(f"fix: {found.fix}", markup=False, soft_wrap=True)
+        return 1
+    finally:
+        await link.aclose()
+    return 0
+
+
+async def _stream(agent: Agent[None], prompt: str, config: RunConfig, waiting: Waiting) -> None:
+    result = Runner.run_streamed(agent, prompt, run_config=config)
+    async for event in result.stream_events():
+        delta = text_delta(event)
+        if delta:
+            waiting.stop()
+            click.echo(delta, nl=False)
+    click.echo()

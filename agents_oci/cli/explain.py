@@ -1,0 +1,85 @@
+"""What went wrong with a request, in one line and a fix, for ``doctor --live`` and ``chat``.
+
+Service errors go through :func:`agents_oci.service_errors.translate`, the
+same translation the models apply, so the doctor's diagnosis is the error a
+user's agent would raise. Errors no rule knows keep OCI's own code and
+message; network failures name the endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import openai
+
+from ..errors import OCIConfigurationError
+from ..provider import RESPONSES_PREFIX
+from ..service_errors import ErrorContext, OCIServiceError, translate
+from ..settings import Settings
+
+__all__ = ["Diagnosis", "diagnose", "error_context"]
+
+
+def error_context(settings: Settings, model: str) -> ErrorContext:
+    """What a request for ``model`` (``responses:NAME`` allowed) was made with."""
+    api = "responses" if model.startswith(RESPONSES_PREFIX) else "chat"
+    return ErrorContext(
+        model=model.removeprefix(RESPONSES_PREFIX), api=api, region=settings.region.value,
+        compartment_id=settings.compartment_id.value, project_id=settings.project_id.value,
+        auth_type=settings.auth_type.value, profile=settings.profile.value,
+    )
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What happened (``detail``) and what to do about it (``fix``, when known)."""
+
+    detail: str
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        return self.detail if self.fix is None else f"{self.detail}\nFix: {self.fix}"
+
+
+def diagnose(exc: Exception, context: ErrorContext, endpoint: str) -> Diagnosis | None:
+    """A diagnosis of ``exc``, or None when it is not a configuration, service or network error."""
+    if isinstance(exc, openai.APIStatusError):
+        return _service(exc, context)
+    if isinstance(exc, openai.APITimeoutError):  # before its base class, APIConnectionError
+        return Diagnosis(f"no answer from {endpoint} before the timeout",
+                         "check the network path to the endpoint, or retry later")
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__ or exc
+        return Diagnosis(
+            f"could not reach {endpoint} ({type(cause).__name__}: {cause})",
+            "check the network, DNS and proxy settings (HTTPS_PROXY), and that the region "
+            "(or base_url) is right",
+        )
+    if isinstance(exc, OCIConfigurationError):
+        return _split(str(exc))
+    return None
+
+
+def _service(exc: openai.APIStatusError, context: ErrorContext) -> Diagnosis:
+    typed = exc if isinstance(exc, OCIServiceError) else translate(exc, context)
+    if isinstance(typed, OCIServiceError):
+        return _split(str(typed))
+    request_id = exc.response.headers.get("opc-request-id")
+    where = f", opc-request-id {request_id}" if request_id else ""
+    return Diagnosis(f"HTTP {exc.status_code}{where}: {_body_text(exc)}")
+
+
+def _body_text(exc: openai.APIStatusError) -> str:
+    """OCI's ``{"code", "message"}`` or OpenAI's ``{"error": {...}}``, as one line."""
+    body = exc.body
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    if isinstance(body, dict) and body.get("message"):
+        code = body.get("code")
+        return f"{code}: {body['message']}" if code else str(body["message"])
+    return exc.message
+
+
+def _split(message: str) -> Diagnosis:
+    detail, _, fix = message.partition(" Fix: ")
+    return Diagnosis(detail, fix or None)

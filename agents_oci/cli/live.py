@@ -1,0 +1,75 @@
+"""``doctor --live MODEL``: one tiny signed request, and what its outcome means.
+
+The request goes through :class:`~agents_oci.client.OCIConnection`, the
+signed client every model uses, so it meets the same settings, credentials,
+signature and headers as a user's agent. It asks for at most a few tokens
+and stores nothing (``store=False`` on the Responses API).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Final
+
+from openai import AsyncOpenAI
+
+from ..client import ConnectionOptions, OCIConnection
+from ..settings import Settings
+from .explain import diagnose, error_context
+from .report import Check
+
+__all__ = ["LIVE_TIMEOUT", "live_check"]
+
+LIVE_TIMEOUT: Final = 60.0
+"""Seconds to wait for the answer: long enough for a cold model, short enough for a check."""
+_PROMPT: Final = "Reply with the word OK."
+_MAX_TOKENS: Final = 16  # the Responses API's minimum for max_output_tokens
+
+
+def live_check(options: ConnectionOptions, settings: Settings, model: str) -> Check:
+    """Send one request for ``model`` (``responses:NAME`` for the Responses API)."""
+    return asyncio.run(_probe(options, settings, model))
+
+
+async def _probe(options: ConnectionOptions, settings: Settings, model: str) -> Check:
+    context = error_context(settings, model)
+    name, api = context.model or model, context.api or "chat"
+    started = time.monotonic()
+    connection: OCIConnection | None = None
+    try:
+        connection = OCIConnection(options, request_timeout=LIVE_TIMEOUT)
+        request_id = await _send(connection.client(), name, api)
+    except Exception as exc:
+        found = diagnose(exc, context, settings.base_url.value)
+        if found is None:
+            return Check("live request", "fail", f"{model}: {type(exc).__name__}: {exc}")
+        return Check("live request", "fail", f"{model}: {found.detail}", found.fix)
+    finally:
+        if connection is not None:
+            await connection.aclose()
+    took = time.monotonic() - started
+    label = "the Responses API" if api == "responses" else "chat completions"
+    return Check("live request", "pass", f"{name} answered over {label} in {took:.1f} s "
+                 f"(opc-request-id {request_id or 'none'})")
+
+
+async def _send(client: AsyncOpenAI, name: str, api: str) -> str | None:
+    """The request itself; returns the response's opc-request-id."""
+    raw: Any
+    messages: Any = [{"role": "user", "content": _PROMPT}]
+    completions = client.chat.completions.with_raw_response
+    if api == "responses":
+        raw = await client.responses.with_raw_response.create(
+            model=name, input=_PROMPT, max_output_tokens=_MAX_TOKENS, store=False
+        )
+    elif name.startswith("openai."):
+        # OCI's OpenAI models, like OpenAI's reasoning models, refuse max_tokens.
+        raw = await completions.create(
+            model=name, messages=messages, max_completion_tokens=_MAX_TOKENS
+        )
+    else:
+        raw = await completions.create(model=name, messages=messages, max_tokens=_MAX_TOKENS)
+    raw.parse()  # a body that is not a completion is a failure too
+    request_id = raw.headers.get("opc-request-id")
+    return str(request_id) if request_id else None

@@ -1,0 +1,45 @@
+"""The connection flags shared by ``doctor`` and ``chat``, mapped 1:1 to the keywords.
+
+A flag left out is ``None``, which :func:`agents_oci.settings.resolve` treats
+as "not passed": the environment and the profile then decide, exactly as
+for ``OCIProvider(...)`` without that keyword.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+
+import click
+
+from ..client import ConnectionOptions
+from ..settings import AUTH_TYPES
+
+__all__ = ["connection_flags", "connection_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FLAGS: Final[tuple[tuple[str, str], ...]] = (
+    ("--profile", "Profile of the OCI config file (default: OCI_CLI_PROFILE, then DEFAULT)."),
+    ("--config-file", "OCI config file (default: OCI_CLI_CONFIG_FILE, then ~/.oci/config)."),
+    ("--region", "Region, long (us-chicago-1) or short (ord)."),
+    ("--compartment-id", "Compartment or tenancy OCID (default: OCI_COMPARTMENT_ID, then "
+                         "the profile's tenancy)."),
+    ("--project-id", "Generative AI project OCID (default: OCI_PROJECT_ID)."),
+    ("--auth-type", f"One of {', '.join(AUTH_TYPES)} (default: OCI_CLI_AUTH, then inferred "
+                    "from the profile). A Generative AI API key comes from OCI_GENAI_API_KEY."),
+    ("--base-url", "A custom endpoint, e.g. the emulator's http://127.0.0.1:PORT/openai/v1."),
+)
+KEYWORDS: Final = tuple(flag[2:].replace("-", "_") for flag, _ in _FLAGS)
+
+
+def connection_options(command: F) -> F:
+    """Add the connection flags to a click command (as keyword arguments)."""
+    for flag, help_text in reversed(_FLAGS):
+        command = click.option(flag, default=None, metavar="TEXT", help=help_text)(command)
+    return command
+
+
+def connection_flags(values: dict[str, Any]) -> ConnectionOptions:
+    """The :class:`ConnectionOptions` of the flags in ``values`` (a command's kwargs)."""
+    return ConnectionOptions(**{name: values.get(name) for name in KEYWORDS})
