@@ -128,6 +128,7 @@ class OCIConnection:
             principal_region=principal_region,
         )
         self._client: AsyncOpenAI | None = None
+        self._http: Any | None = None
         # Blocking work belongs here, with the credential loading: the CA bundle
         # (once per process), so the first request does not load it on the loop.
         default_tls_context()
@@ -141,43 +142,52 @@ class OCIConnection:
         self.refresher.load_now()
 
     def client(self) -> AsyncOpenAI:
-        """The signed client; built on first call, then shared."""
+        """The signed ``AsyncOpenAI``; built on first call, then shared."""
         if self._client is None:
-            self._client = self._build_client()
+            self._client = AsyncOpenAI(
+                base_url=self.settings.base_url.value,
+                api_key=_PLACEHOLDER_API_KEY,
+                project=self.settings.project_id.value,
+                timeout=self._timeout(),
+                http_client=self.http_client(),
+            )
         return self._client
 
-    def _build_client(self) -> AsyncOpenAI:
+    def http_client(self) -> Any:
+        """The signed HTTP client under it (``httpx2`` or ``httpx``), for the native API too."""
+        if self._http is None:
+            self._http = self._build_http_client()
+        return self._http
+
+    def _timeout(self) -> Any:
+        return http_library().Timeout(self.request_timeout, connect=DEFAULT_CONNECT_TIMEOUT)
+
+    def _build_http_client(self) -> Any:
         library = http_library()
-        headers = {
-            "compartment_id": self.settings.compartment_id.value,
-            "project_id": self.settings.project_id.value,
-        }
+        compartment = self.settings.compartment_id.value
+        project = self.settings.project_id.value
         core: SigningCore | BearerCore
         if self.refresher is None:
-            core = BearerCore(str(self.settings.api_key.value), **headers)
+            core = BearerCore(
+                str(self.settings.api_key.value), compartment_id=compartment, project_id=project
+            )
         else:
-            core = SigningCore(self.refresher, **headers)
-        timeout = library.Timeout(self.request_timeout, connect=DEFAULT_CONNECT_TIMEOUT)
+            core = SigningCore(self.refresher, compartment_id=compartment, project_id=project)
         limits = library.Limits(max_connections=1000, max_keepalive_connections=100)
-        http_client = library.AsyncClient(
+        return library.AsyncClient(
             auth=make_auth(core),
-            timeout=timeout,
+            timeout=self._timeout(),
             transport=make_transport(limits=limits),
             follow_redirects=True,
         )
-        return AsyncOpenAI(
-            base_url=self.settings.base_url.value,
-            api_key=_PLACEHOLDER_API_KEY,
-            project=self.settings.project_id.value,
-            timeout=timeout,
-            http_client=http_client,
-        )
 
     async def aclose(self) -> None:
-        """Close the client if it was built; the connection can build a new one later."""
-        client, self._client = self._client, None
+        """Close what was built; the connection can build it again later."""
+        client, http, self._client, self._http = self._client, self._http, None, None
         if client is not None:
-            await client.close()
+            await client.close()  # closes the HTTP client it was given
+        elif http is not None:
+            await http.aclose()
 
     def __repr__(self) -> str:
         s = self.settings

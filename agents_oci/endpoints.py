@@ -27,6 +27,8 @@ from typing import Any, Final
 from .errors import UnknownRegionError
 
 __all__ = [
+    "NATIVE_CHAT_PATH",
+    "native_chat_url",
     "canonical_region",
     "realm_of",
     "realm_domain",
@@ -142,3 +144,25 @@ def inference_base_url(region: str) -> str:
     'https://inference.generativeai.eu-frankfurt-2.oci.oraclecloud.eu/openai/v1'
     """
     return native_base_url(region) + _OPENAI_PATH
+
+
+_OPENAI_SUFFIXES: Final = ("/openai/v1", "/20231130/actions/v1")
+NATIVE_CHAT_PATH: Final = "/20231130/actions/chat"
+
+
+def native_chat_url(base_url: str) -> str:
+    """The native chat URL next to an OpenAI-compatible base URL.
+
+    The OpenAI-compatible API lives under ``/openai/v1`` of the inference host;
+    the native API under ``/20231130/actions`` of the same host, so a
+    ``base_url`` (the real endpoint, a proxy, the emulator) gives both.
+
+    >>> native_chat_url("https://inference.generativeai.us-chicago-1.oci.oraclecloud.com/openai/v1")
+    'https://inference.generativeai.us-chicago-1.oci.oraclecloud.com/20231130/actions/chat'
+    """
+    root = base_url.rstrip("/")
+    for suffix in _OPENAI_SUFFIXES:
+        if root.endswith(suffix):
+            root = root[: -len(suffix)]
+            break
+    return root + NATIVE_CHAT_PATH

@@ -10,13 +10,38 @@ from openai import AsyncOpenAI
 from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
 from .errors import InvalidModelNameError
 from .models import OCIChatCompletionsModel, OCIResponsesModel, check_model_name
+from .native_format import ApiFormat
+from .native_model import DEDICATED_PREFIX, OCINativeModel
 
-__all__ = ["RESPONSES_PREFIX", "OCIProvider"]
+__all__ = ["NATIVE_PREFIX", "RESPONSES_PREFIX", "OCIProvider", "route"]
 
 RESPONSES_PREFIX: Final = "responses:"
-_ROUTES: Final = ((RESPONSES_PREFIX, OCIResponsesModel),)
-# Prefix -> model class; any other name goes to chat completions. Responses-only
-# models cannot be recognised from their names, so the caller says so.
+NATIVE_PREFIX: Final = "native:"
+_PREFIXES: Final = {RESPONSES_PREFIX: "responses", NATIVE_PREFIX: "native"}
+_NATIVE_ONLY: Final = ("cohere.command-r", DEDICATED_PREFIX)
+# Names the OpenAI-compatible API does not serve: Cohere R-series models and
+# dedicated-cluster endpoint OCIDs go to the native API without a prefix.
+# Responses-only models cannot be recognised from their names: the caller says
+# so with the prefix.
+
+
+def route(name: str) -> tuple[str, str]:
+    """``(api, model)`` for a model name: ``chat``, ``responses`` or ``native``.
+
+    >>> route("responses:openai.gpt-5.5-pro"), route("cohere.command-r-plus")
+    (('responses', 'openai.gpt-5.5-pro'), ('native', 'cohere.command-r-plus'))
+    """
+    for prefix, api in _PREFIXES.items():
+        if name.startswith(prefix):
+            model = name[len(prefix) :]
+            if not model.strip():
+                example = "openai.gpt-5.5-pro" if api == "responses" else "cohere.command-r-plus"
+                raise InvalidModelNameError(
+                    f"Model name {prefix!r} names no model. Write {prefix}MODEL, "
+                    f"e.g. '{prefix}{example}'."
+                )
+            return api, model
+    return ("native" if name.startswith(_NATIVE_ONLY) else "chat"), name
 
 
 def _restore_provider(
@@ -65,10 +90,18 @@ class OCIProvider(ModelProvider):
         signer: Any | None = None,
         api_key: str | None = None,
         default_model: str | None = None,
+        native_api_format: ApiFormat | None = None,
     ) -> None:
         options = ConnectionOptions(
-            auth_type, profile, config_file, region, compartment_id, project_id, base_url,
-            signer, api_key,
+            auth_type,
+            profile,
+            config_file,
+            region,
+            compartment_id,
+            project_id,
+            base_url,
+            signer,
+            api_key,
         )
         check_no_conflict(options, openai_client)
         self._client = openai_client
@@ -78,6 +111,7 @@ class OCIProvider(ModelProvider):
             else OCIConnection(options, request_timeout=request_timeout)
         )
         self.default_model = None if default_model is None else check_model_name(default_model)
+        self._native_format = native_api_format
 
     def get_model(self, model_name: str | None) -> Model:
         """Build the model for ``model_name`` (``None`` means ``default_model``)."""
@@ -88,16 +122,18 @@ class OCIProvider(ModelProvider):
                 "`model=` on the Agent (e.g. 'meta.llama-3.3-70b-instruct'), or create "
                 "the provider with OCIProvider(default_model=...)."
             )
-        model_class: type[OCIChatCompletionsModel | OCIResponsesModel] = OCIChatCompletionsModel
-        for prefix, routed in _ROUTES:
-            if name.startswith(prefix):
-                name, model_class = name[len(prefix) :], routed
-                if not name.strip():
-                    raise InvalidModelNameError(
-                        f"Model name {prefix!r} names no model. Write {prefix}MODEL, "
-                        f"e.g. '{prefix}openai.gpt-5.5-pro'."
-                    )
-                break
+        api, name = route(name)
+        if api == "native":
+            if self._connection is None:
+                raise InvalidModelNameError(
+                    f"{name!r} is served by OCI's native chat API, which an OCIProvider built "
+                    "on openai_client= cannot reach. Build the provider with connection "
+                    "keywords (profile=, auth_type=, ...) instead."
+                )
+            return OCINativeModel(
+                name, api_format=self._native_format, _connection=self._connection
+            )
+        model_class = OCIResponsesModel if api == "responses" else OCIChatCompletionsModel
         if self._connection is None:
             return model_class(name, openai_client=self.client())
         return cast(Model, model_class._on_connection(name, self._connection))

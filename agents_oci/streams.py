@@ -26,6 +26,9 @@ TERMINAL_MARKERS: Final = (
     b"\ndata: [DONE]",
     b'"finish_reason":"',
     b'"finish_reason": "',
+    # OCI's native chat API: no [DONE]; its last events carry finishReason.
+    b'"finishReason":"',
+    b'"finishReason": "',
     *(
         f'"type":{space}"{kind}"'.encode()
         for kind in ("response.completed", "response.failed", "response.incomplete", "error")

@@ -21,7 +21,14 @@ import functools
 import importlib
 import os
 import ssl
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, MutableMapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Mapping,
+    MutableMapping,
+)
 from typing import Any, Final, Protocol, TypeVar
 
 import httpx
@@ -29,7 +36,7 @@ import httpx
 from .credentials import SigningKey
 from .loops import LoopLocal
 from .refresher import Refresher
-from .signing import sign
+from .signing import Placement, sign
 from .streams import guarded, is_event_stream
 
 __all__ = [
@@ -93,6 +100,13 @@ def oci_headers(
         headers[PROJECT_HEADER] = project_id
 
 
+def _put(headers: MutableMapping[str, str], values: Mapping[str, str]) -> None:
+    # One assignment per header, not update(): httpx's update() rebuilds the
+    # headers, then pops and re-appends those already present.
+    for name, value in values.items():
+        headers[name] = value
+
+
 class SigningCore:
     """What both Auth twins do when signing; knows OCI headers, nothing about agents."""
 
@@ -106,13 +120,19 @@ class SigningCore:
         self.refresher = refresher
         self._compartment_id = compartment_id
         self._project_id = project_id
+        self._placement = Placement()
 
     def prepare(self, request: _Request, key: SigningKey) -> None:
         """Put OCI's headers and a fresh signature on ``request``."""
+        _put(request.headers, self._signature(request, key)())
+
+    def _signature(self, request: _Request, key: SigningKey) -> Callable[[], Mapping[str, str]]:
+        """Make the headers OCI's; return the signature still to compute (plain values only)."""
         headers = request.headers
         oci_headers(headers, self._compartment_id, self._project_id)
         url = request.url
-        signed = sign(
+        return functools.partial(
+            sign,
             method=request.method,
             target=url.raw_path.decode("ascii"),
             host=headers.get("host") or url.netloc.decode("ascii"),
@@ -121,21 +141,22 @@ class SigningCore:
             key_id=key.key_id,
             private_key=key.private_key,
         )
-        # One assignment per header, not update(): httpx's update() rebuilds
-        # the headers, then pops and re-appends those already present.
-        for name, value in signed.items():
-            headers[name] = value
+
+    async def _prepare_async(self, request: _Request, key: SigningKey) -> None:
+        signed = await self._placement.run(self._signature(request, key))
+        _put(request.headers, signed)  # back on the loop: only it touches the request
 
     async def async_flow(self, request: R) -> AsyncGenerator[R, _Response]:
         await request.aread()  # the signature covers the body: it must be bytes
-        key = await self.refresher.current()
-        self.prepare(request, key)
-        response = yield request
-        if response.status_code == 401 and self.refresher.can_refresh:
-            fresh = await self.refresher.renew_after_rejection(key)
-            if fresh.generation != key.generation:
-                self.prepare(request, fresh)
-                yield request
+        with self._placement.in_flight():  # a counter, not a lock
+            key = await self.refresher.current()
+            await self._prepare_async(request, key)
+            response = yield request
+            if response.status_code == 401 and self.refresher.can_refresh:
+                fresh = await self.refresher.renew_after_rejection(key)
+                if fresh.generation != key.generation:
+                    await self._prepare_async(request, fresh)
+                    yield request
 
     def sync_flow(self, request: R) -> Generator[R, _Response, None]:
         request.read()

@@ -12,6 +12,8 @@ Example::
         emu.credentials.oke_workload_identity_signer()  # and other principals
         emu.credentials.resource_principal_environment()
         emu.model_deployment_url(emu.add_model_deployment())  # Data Science
+        emu.native_chat_url   # OCI's native chat API: Cohere R, dedicated endpoints
+        emu.add_dedicated_endpoint()  # an endpoint OCID for DEDICATED serving
 
 Needs the ``testing`` extra: ``pip install "openai-agents-oci[testing]"``.
 """

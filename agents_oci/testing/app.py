@@ -5,7 +5,7 @@ rules, normalise the request into a :class:`Turn`, get the answer, render it
 in the called API's wire format, as JSON or SSE. The :class:`Gate` around
 the routes handles authentication, faults, request ids and the journal.
 Data Science model deployments (:mod:`.deployments`) reuse the same serving
-with their own rules.
+with their own rules; OCI's native chat API lives in :mod:`.native`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .events import EventStream, chat_frames, responses_frames
 from .faults import Faults
 from .gate import Call, Gate, GateConfig
 from .journal import Journal
+from .native import endpoint_ocid, native_routes
 from .replies import Message, RawEvents, Reply, Turn, Usage
 from .scripting import ReplyScript
 from .signatures import Verifier
@@ -76,6 +77,8 @@ class Backend:
     script: ReplyScript
     clock: Callable[[], float]
     deployments: DeploymentRegistry = field(default_factory=DeploymentRegistry)
+    endpoints: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(endpoint_ocid))
+    """Dedicated AI cluster endpoints of the native chat API: endpoint OCID -> model."""
 
 
 class _Endpoints:
@@ -259,6 +262,7 @@ def routes(backend: Backend) -> list[BaseRoute]:
     )
     table.append(Route("/openai/v1/models", endpoints.list_models, methods=["GET"]))
     table.extend(deployment_routes(endpoints, backend.deployments, backend.journal))
+    table.extend(native_routes(backend))
     return table
 
 

@@ -2,7 +2,10 @@
 
 OCI refuses models the way the catalogue says: Cohere R-series models are not
 served on the OpenAI-compatible routes, Responses-only models are refused by
-chat completions, and a model the region does not offer is a 404.
+chat completions, and a model the region does not offer is a 404. The native
+chat API (``/20231130/actions/chat``) serves on demand every model of the
+catalogue that is not Responses-only, plus the native-only models (older
+Cohere R-series names).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from .replies import Api
 
 __all__ = [
     "DEFAULT_MODELS",
+    "DEFAULT_NATIVE_ONLY",
     "DEFAULT_RESPONSES_ONLY",
     "UNSUPPORTED_PREFIXES",
     "ModelCatalogue",
@@ -37,6 +41,13 @@ DEFAULT_MODELS: Final = (
     "google.gemini-2.5-flash",
 )
 DEFAULT_RESPONSES_ONLY: Final = ("openai.gpt-5.5-pro",)
+DEFAULT_NATIVE_ONLY: Final = (
+    "cohere.command-r-plus",
+    "cohere.command-r-plus-08-2024",
+    "cohere.command-r-08-2024",
+    "cohere.command-r-16k",
+)
+"""Served on demand by the native chat API only (not listed by ``/openai/v1/models``)."""
 UNSUPPORTED_PREFIXES: Final = ("cohere.command-r",)
 """Served only by the native API (``/20231130/actions/chat``), never OpenAI-style."""
 
@@ -49,11 +60,13 @@ class ModelCatalogue:
         models: Iterable[str] = DEFAULT_MODELS,
         *,
         responses_only: Iterable[str] = DEFAULT_RESPONSES_ONLY,
+        native_only: Iterable[str] = DEFAULT_NATIVE_ONLY,
     ) -> None:
         self._lock = threading.Lock()
         self._models: dict[str, bool] = dict.fromkeys(models, False)
         for name in responses_only:
             self._models[name] = True
+        self._native_only = frozenset(native_only)
 
     def add(self, name: str, *, responses_only: bool = False) -> None:
         """Offer ``name``; ``responses_only`` models are refused by chat completions."""
@@ -96,5 +109,39 @@ class ModelCatalogue:
                 f"Model {model} is only supported by the Responses API; "
                 "use /responses instead of /chat/completions.",
                 param="model",
+            )
+        return model
+
+    def check_native(self, model: object) -> str:
+        """Return ``model`` if the native chat API serves it on demand, else raise.
+
+        Served: the native-only models and every catalogue model that is not
+        Responses-only.
+        """
+        if not isinstance(model, str) or not model:
+            raise ServiceError(
+                400,
+                "MissingParameter",
+                "servingMode.modelId is required for ON_DEMAND serving.",
+                param="servingMode.modelId",
+            )
+        with self._lock:
+            responses_only = self._models.get(model)
+            native_only = model in self._native_only
+        if responses_only is None and not native_only:
+            raise ServiceError(
+                404,
+                "NotAuthorizedOrNotFound",
+                f"Authorization failed or requested resource not found: model {model} "
+                "is not available on demand in this region or compartment.",
+                param="servingMode.modelId",
+            )
+        if responses_only and not native_only:
+            raise ServiceError(
+                400,
+                "InvalidParameter",
+                f"Model {model} is only supported by the Responses API "
+                "(/openai/v1/responses), not by the native chat API.",
+                param="servingMode.modelId",
             )
         return model

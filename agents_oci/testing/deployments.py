@@ -57,15 +57,20 @@ def deployment_ocid(region: str) -> str:
 
 
 class DeploymentRegistry:
-    """Deployment OCID -> the model it serves (thread-safe; tests add while serving)."""
+    """Deployment OCID -> the model it serves (thread-safe; tests add while serving).
 
-    def __init__(self) -> None:
+    ``mint`` makes a new OCID for a region; the native chat API's dedicated
+    endpoints use the same registry with Generative AI endpoint OCIDs.
+    """
+
+    def __init__(self, mint: Callable[[str], str] = deployment_ocid) -> None:
         self._lock = threading.Lock()
         self._models: dict[str, str] = {}
+        self._mint = mint
 
     def add(self, model: str, region: str) -> str:
         """Register a deployment of ``model``; return its new OCID."""
-        ocid = deployment_ocid(region)
+        ocid = self._mint(region)
         with self._lock:
             self._models[ocid] = model
         return ocid

@@ -13,12 +13,13 @@ import oci.regions
 
 from . import responder
 from .app import Backend, ServiceRules, build_app
-from .catalogue import DEFAULT_MODELS, DEFAULT_RESPONSES_ONLY, ModelCatalogue
+from .catalogue import DEFAULT_MODELS, DEFAULT_NATIVE_ONLY, DEFAULT_RESPONSES_ONLY, ModelCatalogue
 from .credentials import CredentialsKit
 from .deployments import DeploymentRegistry
 from .errors import ErrorStyle, check_error_style
 from .faults import Faults
 from .journal import Journal, JournalEntry
+from .native import NATIVE_CHAT_PATH, endpoint_ocid
 from .replies import Handler, RawEvents, Reply, ToolCall
 from .scripting import ReplyScript
 from .server import BackgroundServer
@@ -29,7 +30,7 @@ __all__ = ["OCIEmulator"]
 
 
 class OCIEmulator:
-    """An offline OCI Generative AI: signature checks, OpenAI-compatible APIs, faults.
+    """An offline OCI Generative AI: signature checks, OpenAI-compatible and native APIs, faults.
 
     Example::
 
@@ -57,6 +58,7 @@ class OCIEmulator:
         verify_signatures: bool = True,
         models: Iterable[str] = DEFAULT_MODELS,
         responses_only_models: Iterable[str] = DEFAULT_RESPONSES_ONLY,
+        native_only_models: Iterable[str] = DEFAULT_NATIVE_ONLY,
         clock: Callable[[], float] = time.time,
         max_clock_skew: float = MAX_CLOCK_SKEW,
         session_ttl: float = 3600.0,
@@ -75,10 +77,13 @@ class OCIEmulator:
         )
         self.journal = Journal()
         self.faults = Faults()
-        self.catalogue = ModelCatalogue(models, responses_only=responses_only_models)
+        self.catalogue = ModelCatalogue(
+            models, responses_only=responses_only_models, native_only=native_only_models
+        )
         self.store = ResponseStore()
         self.script = ReplyScript(responder.default_responder)
         self.deployments = DeploymentRegistry()
+        self.endpoints = DeploymentRegistry(endpoint_ocid)
         self.app = build_app(
             Backend(
                 rules=self.rules,
@@ -90,6 +95,7 @@ class OCIEmulator:
                 script=self.script,
                 clock=clock,
                 deployments=self.deployments,
+                endpoints=self.endpoints,
             )
         )
         self._server = BackgroundServer(self.app)
@@ -142,6 +148,25 @@ class OCIEmulator:
         domain = oci.regions.REALMS.get(realm, "oraclecloud.com")
         return f"https://inference.generativeai.{self.region}.oci.{domain}/openai/v1"
 
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT``: the service endpoint of the ``oci`` SDK's clients.
+
+        The native chat API is at ``root_url + "/20231130/actions/chat"``
+        (:attr:`native_chat_url`).
+        """
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def native_chat_url(self) -> str:
+        """``http://127.0.0.1:PORT/20231130/actions/chat``: OCI's native chat API."""
+        return self.root_url + NATIVE_CHAT_PATH
+
+    @property
+    def inprocess_root_url(self) -> str:
+        """The real service endpoint of :attr:`region` (no path), for an ASGI transport."""
+        return self.inprocess_base_url.removesuffix("/openai/v1")
+
     def model_deployment_url(self, ocid: str) -> str:
         """``http://127.0.0.1:PORT/<ocid>/predict/v1``: a Data Science deployment's base URL.
 
@@ -191,6 +216,16 @@ class OCIEmulator:
         and ``model`` answers whatever the request body names.
         """
         return self.deployments.add(model, self.region)
+
+    def add_dedicated_endpoint(self, model: str = "cohere.command-r-plus-08-2024") -> str:
+        """Host ``model`` on a dedicated AI cluster endpoint; return the endpoint's OCID.
+
+        The native chat API serves it with ``servingMode`` ``{"servingType":
+        "DEDICATED", "endpointId": <OCID>}``, in the format ``model`` takes
+        (``COHERE`` for ``cohere.*``, else ``GENERIC``), whether or not the
+        catalogue offers ``model`` on demand.
+        """
+        return self.endpoints.add(model, self.region)
 
     def add_model(self, name: str, *, responses_only: bool = False) -> None:
         """Offer another model in the region."""

@@ -1,11 +1,11 @@
 """What the emulated model hears and says, independent of the wire format.
 
-A request on either API (chat completions or Responses) is normalised into a
-:class:`Turn`; a responder answers it with a :class:`Reply` (or
+A request on any API (chat completions, Responses, OCI's native chat) is
+normalised into a :class:`Turn`; a responder answers it with a :class:`Reply` (or
 :class:`RawEvents` for tests that need exact stream events); the wire module
 turns the reply into the JSON body or the SSE events of the API that was
 called. Keeping the model's "thinking" free of wire details is what lets one
-responder serve both APIs.
+responder serve every API.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ __all__ = [
     "Usage",
 ]
 
-Api = Literal["chat", "responses"]
+Api = Literal["chat", "responses", "native"]
+"""Which API a turn came from: chat completions, Responses, or OCI's native chat."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class RawEvents:
     For chat completions each item is a chunk payload (a dict, sent as
     ``data: <json>``) or a literal string sent as the data line (``"[DONE]"``).
     For Responses each item is an event dict with a ``type`` key.
+    For the native chat API each item is an event payload (``data: <json>``).
     A non-streaming request answered with raw events gets ``body`` as JSON.
     """
 
@@ -117,7 +119,8 @@ class Turn:
     output_schema: Mapping[str, Any] | None = None
     """JSON schema the final answer must satisfy, when one was requested."""
     body: Mapping[str, Any] = field(default_factory=dict)
-    """The parsed request body, for handlers that need more."""
+    """The parsed request body, for handlers that need more (native: the whole
+    ``ChatDetails``, the format-specific request under ``chatRequest``)."""
 
 
 Handler = Callable[[Turn], "Reply | RawEvents"]

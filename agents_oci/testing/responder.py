@@ -23,9 +23,10 @@ loops driven by the Agents SDK Runner:
   strings filled from the tool results or the user text;
 * otherwise ``You said: <last user text>``.
 
-``tool_choice`` is honoured: ``"none"`` never calls a tool; ``"required"``
-or a named function always calls one (the Agents SDK resets it after a tool
-use, as with the real service).
+``tool_choice`` is honoured (the native API's ``toolChoice`` too):
+``"none"`` never calls a tool; ``"required"`` or a named function always
+calls one (the Agents SDK resets it after a tool use, as with the real
+service).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from .schema_instance import schema_instance
 
 __all__ = [
     "HANDOFF_PREFIX",
+    "JSON_OBJECT_SCHEMA",
     "chat_turn",
     "default_responder",
     "estimate_usage",
@@ -54,7 +56,7 @@ HANDOFF_PREFIX: Final = "transfer_to_"
 """Name prefix of the Agents SDK's default handoff tools."""
 
 _TEXT_PART_TYPES: Final = frozenset({"text", "input_text", "output_text"})
-_JSON_OBJECT_SCHEMA: Final[Mapping[str, Any]] = {
+JSON_OBJECT_SCHEMA: Final[Mapping[str, Any]] = {
     "type": "object",
     "properties": {"answer": {"type": "string"}},
     "required": ["answer"],
@@ -132,7 +134,7 @@ def _output_schema(
     if kind == "json_schema":
         return _mapping(holder.get("schema"))
     if kind == "json_object":
-        return _JSON_OBJECT_SCHEMA
+        return JSON_OBJECT_SCHEMA
     return None
 
 
@@ -273,7 +275,7 @@ def default_responder(turn: Turn) -> Reply:
 
 def _due_tool_call(turn: Turn, state: _State) -> ToolCall | None:
     """The tool call the model makes now, or ``None`` when it should answer."""
-    choice = turn.body.get("tool_choice")
+    choice = _tool_choice(turn)
     if not turn.tools or choice == "none":
         return None
     forced = _forced_name(choice)
@@ -290,6 +292,17 @@ def _due_tool_call(turn: Turn, state: _State) -> ToolCall | None:
         return None
     arguments = schema_instance(tool.parameters, text=_subject(state.user_text))
     return ToolCall(name=tool.name, arguments=json.dumps(arguments))
+
+
+def _tool_choice(turn: Turn) -> Any:
+    """The tool choice in chat/Responses shape; native ``toolChoice`` is mapped to it."""
+    if turn.api != "native":
+        return turn.body.get("tool_choice")
+    native = _mapping(_mapping(turn.body.get("chatRequest")).get("toolChoice"))
+    kind = str(native.get("type", "")).lower()
+    if kind == "function":
+        return {"type": "function", "name": native.get("name")}
+    return kind or None
 
 
 def _forced_name(choice: Any) -> str | None:
