@@ -31,7 +31,8 @@ from .errors import (
     UnknownRegionError,
 )
 from .models import OCIChatCompletionsModel, OCIResponsesModel
-from .provider import RESPONSES_PREFIX, OCIProvider
+from .native_model import OCINativeModel
+from .provider import NATIVE_PREFIX, RESPONSES_PREFIX, OCIProvider
 from .service_errors import (
     AuthenticationFailedError,
     NotAuthorizedOrNotFoundError,
@@ -49,6 +50,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_REQUEST_TIMEOUT",
+    "NATIVE_PREFIX",
     "RESPONSES_PREFIX",
     "AuthenticationFailedError",
     "NotAuthorizedOrNotFoundError",
@@ -71,6 +73,7 @@ __all__ = [
     "MissingCompartmentError",
     "OCIChatCompletionsModel",
     "OCIConfigurationError",
+    "OCINativeModel",
     "OCIProvider",
     "OCIResponsesModel",
     "ProfileNotFoundError",

@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_REQUEST_TIMEOUT",
     "ConnectionOptions",
     "OCIConnection",
+    "resolve_connection",
 ]
 
 DEFAULT_REQUEST_TIMEOUT: Final = 900.0
@@ -100,33 +101,43 @@ def check_no_conflict(options: ConnectionOptions, openai_client: object | None) 
         )
 
 
+def resolve_connection(options: ConnectionOptions) -> tuple[Settings, Any | None]:
+    """Settings for ``options``, and the principal signer built to learn the region, if any.
+
+    The one place connection keywords meet :func:`~agents_oci.settings.resolve`:
+    the models, the provider and ``agents-oci doctor`` all resolve through it.
+    """
+    principal: list[Any] = [options.signer] if options.signer is not None else []
+
+    def principal_region(auth_type: str) -> str | None:
+        # Built at most once: the region comes from the same signer that signs.
+        if not principal:
+            principal.append(principal_signer(auth_type))
+        region = getattr(principal[0], "region", None)
+        return region if isinstance(region, str) and region else None
+
+    settings = resolve(
+        api_key=options.api_key,
+        auth_type=options.auth_type,
+        profile=options.profile,
+        config_file=options.config_file,
+        region=options.region,
+        compartment_id=options.compartment_id,
+        project_id=options.project_id,
+        base_url=options.base_url,
+        signer_supplied=options.signer is not None,
+        principal_region=principal_region,
+    )
+    return settings, principal[0] if principal else None
+
+
 class OCIConnection:
     """Resolved settings, their refreshing credentials, and one lazily built client."""
 
     def __init__(self, options: ConnectionOptions, *, request_timeout: float) -> None:
         self.options = options
         self.request_timeout = request_timeout
-        principal: list[Any] = [options.signer] if options.signer is not None else []
-
-        def principal_region(auth_type: str) -> str | None:
-            # Built at most once: the region comes from the same signer that signs.
-            if not principal:
-                principal.append(principal_signer(auth_type))
-            region = getattr(principal[0], "region", None)
-            return region if isinstance(region, str) and region else None
-
-        self.settings: Settings = resolve(
-            api_key=options.api_key,
-            auth_type=options.auth_type,
-            profile=options.profile,
-            config_file=options.config_file,
-            region=options.region,
-            compartment_id=options.compartment_id,
-            project_id=options.project_id,
-            base_url=options.base_url,
-            signer_supplied=options.signer is not None,
-            principal_region=principal_region,
-        )
+        self.settings, signer = resolve_connection(options)
         self._client: AsyncOpenAI | None = None
         self._http: Any | None = None
         # Blocking work belongs here, with the credential loading: the CA bundle
@@ -135,9 +146,9 @@ class OCIConnection:
         self.refresher: Refresher | None = None
         if self.settings.auth_type.value == "genai_api_key":
             return  # a bearer key: nothing to load, nothing to refresh
-        if not principal and self.settings.auth_type.value in _PRINCIPALS:
-            principal.append(principal_signer(self.settings.auth_type.value))
-        source: CredentialSource = build_source(self.settings, principal[0] if principal else None)
+        if signer is None and self.settings.auth_type.value in _PRINCIPALS:
+            signer = principal_signer(self.settings.auth_type.value)
+        source: CredentialSource = build_source(self.settings, signer)
         self.refresher = Refresher(source)
         self.refresher.load_now()
 

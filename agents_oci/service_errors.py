@@ -272,11 +272,11 @@ def _responses_only_hint(f: _Failure) -> str:
 
 
 def _unsupported_hint(f: _Failure) -> str:
-    model = f.context.model or "This model"
+    model = f.context.model or "MODEL"
     return (
-        f"{model} is not served by OCI's OpenAI-compatible API (Cohere R-series models need "
-        "OCI's native chat API). Pick another model, e.g. 'cohere.command-a-03-2025' or "
-        "'meta.llama-3.3-70b-instruct'."
+        f"{model} is not served by OCI's OpenAI-compatible API: this model family (Cohere "
+        f"R-series) needs OCI's native chat API. Use OCINativeModel('{model}'), or give the "
+        "name to OCIProvider, which routes cohere.command-r* models there."
     )
 
 

@@ -24,7 +24,6 @@ import ssl
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
-    Callable,
     Generator,
     Mapping,
     MutableMapping,
@@ -36,7 +35,7 @@ import httpx
 from .credentials import SigningKey
 from .loops import LoopLocal
 from .refresher import Refresher
-from .signing import Placement, sign
+from .signing import Placement, SigningInput, rsa_sign, signing_input
 from .streams import guarded, is_event_stream
 
 __all__ = [
@@ -124,27 +123,28 @@ class SigningCore:
 
     def prepare(self, request: _Request, key: SigningKey) -> None:
         """Put OCI's headers and a fresh signature on ``request``."""
-        _put(request.headers, self._signature(request, key)())
+        unsigned = self._signing_input(request, key)
+        _put(request.headers, unsigned.complete(rsa_sign(key.private_key, unsigned.message)))
 
-    def _signature(self, request: _Request, key: SigningKey) -> Callable[[], Mapping[str, str]]:
-        """Make the headers OCI's; return the signature still to compute (plain values only)."""
+    async def _prepare_async(self, request: _Request, key: SigningKey) -> None:
+        unsigned = self._signing_input(request, key)
+        rsa = functools.partial(rsa_sign, key.private_key, unsigned.message)
+        signature = await self._placement.run(rsa)  # inline, or on a worker under load
+        _put(request.headers, unsigned.complete(signature))
+
+    def _signing_input(self, request: _Request, key: SigningKey) -> SigningInput:
+        """Make the headers OCI's; return the signature but its RSA operation."""
         headers = request.headers
         oci_headers(headers, self._compartment_id, self._project_id)
         url = request.url
-        return functools.partial(
-            sign,
+        return signing_input(
             method=request.method,
             target=url.raw_path.decode("ascii"),
             host=headers.get("host") or url.netloc.decode("ascii"),
             body=request.content,
             content_type=headers.get("content-type"),
             key_id=key.key_id,
-            private_key=key.private_key,
         )
-
-    async def _prepare_async(self, request: _Request, key: SigningKey) -> None:
-        signed = await self._placement.run(self._signature(request, key))
-        _put(request.headers, signed)  # back on the loop: only it touches the request
 
     async def async_flow(self, request: R) -> AsyncGenerator[R, _Response]:
         await request.aread()  # the signature covers the body: it must be bytes

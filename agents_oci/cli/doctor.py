@@ -15,10 +15,9 @@ from typing import Any
 import click
 from rich.console import Console
 
-from ..client import ConnectionOptions
-from ..credentials import principal_signer
+from ..client import ConnectionOptions, resolve_connection
 from ..errors import OCIConfigurationError
-from ..settings import AuthType, Settings, resolve
+from ..settings import Settings
 from .credential_checks import credential_checks
 from .live import live_check
 from .options import connection_flags, connection_options
@@ -61,24 +60,8 @@ def doctor(live_model: str | None, as_json: bool, **connection: str | None) -> i
 
 
 def resolve_as_models_do(options: ConnectionOptions) -> tuple[Settings, Any | None]:
-    """``resolve()`` called as ``OCIConnection`` calls it; also the principal signer it built."""
-    principal: list[Any] = []
-
-    def principal_region(auth_type: AuthType) -> str | None:
-        # As in OCIConnection: the region of a principal comes from its own signer.
-        if not principal:
-            principal.append(principal_signer(auth_type))
-        region = getattr(principal[0], "region", None)
-        return region if isinstance(region, str) and region else None
-
-    settings = resolve(
-        api_key=options.api_key,
-        auth_type=options.auth_type, profile=options.profile, config_file=options.config_file,
-        region=options.region, compartment_id=options.compartment_id,
-        project_id=options.project_id, base_url=options.base_url,
-        principal_region=principal_region,
-    )
-    return settings, principal[0] if principal else None
+    """Resolve exactly as the models do: the same function they call."""
+    return resolve_connection(options)
 
 
 def examine(

@@ -1,0 +1,294 @@
+"""``OCINativeModel``: OCI's native chat API for what ``/openai/v1`` does not serve.
+
+Cohere R-series models (``cohere.command-r*``) and models on a dedicated AI
+cluster (addressed by an endpoint OCID) are served by OCI's native chat API,
+``POST /20231130/actions/chat``. This model speaks it over the same signed
+async HTTP client as the other models (never the blocking ``oci`` SDK client),
+with the same connection keywords and resolution.
+
+Conversion reuses the Agents SDK: its items become chat-completions messages
+with the SDK's own converter, :mod:`~agents_oci.native_format` turns those into
+the native request, and native answers come back as chat-completions objects
+that the SDK's converter and stream handler turn into its items and events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any, Final, cast
+
+import openai
+from agents.items import ModelResponse
+from agents.models.chatcmpl_converter import Converter
+from agents.models.chatcmpl_stream_handler import ChatCmplStreamHandler
+from agents.models.interface import Model
+from agents.usage import Usage
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from openai.types.responses import Response
+
+from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection
+from .endpoints import native_chat_url
+from .errors import MissingCompartmentError
+from .models import check_model_name
+from .native_format import ApiFormat, completion_from_native, request_body
+from .native_stream import ChunkTranslator
+from .service_errors import ErrorContext, openai_class, translate
+
+__all__ = ["DEDICATED_PREFIX", "OCINativeModel"]
+
+DEDICATED_PREFIX: Final = "ocid1.generativeaiendpoint."
+_RETRIED: Final = frozenset({408, 429, 500, 502, 503, 504})
+_MAX_RETRIES: Final = 2
+
+
+class OCINativeModel(Model):
+    """An Agents SDK model on OCI's native chat API (Cohere R-series, dedicated endpoints).
+
+    ``model`` is an on-demand model id (``cohere.command-r-plus-08-2024``) or a
+    dedicated endpoint OCID (``ocid1.generativeaiendpoint...``). The request
+    format follows the model: ``COHERE`` for ``cohere.*`` models and, by
+    default, for endpoints (dedicated clusters most often host Cohere models);
+    ``GENERIC`` for the others. Pass ``api_format=`` to say otherwise::
+
+        from agents import Agent, Runner
+        from agents_oci import OCINativeModel
+
+        agent = Agent(name="a", model=OCINativeModel("cohere.command-r-plus-08-2024"))
+        print(Runner.run_sync(agent, "Hello").final_output)
+
+    Takes the connection keywords of :class:`OCIChatCompletionsModel`; the
+    native API needs a compartment (the profile's tenancy by default).
+    """
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        api_format: ApiFormat | None = None,
+        auth_type: str | None = None,
+        profile: str | None = None,
+        config_file: str | None = None,
+        region: str | None = None,
+        compartment_id: str | None = None,
+        project_id: str | None = None,
+        base_url: str | None = None,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        signer: Any | None = None,
+        api_key: str | None = None,
+        _connection: OCIConnection | None = None,
+    ) -> None:
+        self.model = check_model_name(model)
+        self.api_format: ApiFormat = api_format or _default_format(self.model)
+        if self.api_format not in ("COHERE", "GENERIC"):
+            raise ValueError(f"api_format must be 'COHERE' or 'GENERIC', not {api_format!r}")
+        options = ConnectionOptions(
+            auth_type,
+            profile,
+            config_file,
+            region,
+            compartment_id,
+            project_id,
+            base_url,
+            signer,
+            api_key,
+        )
+        self._owns_connection = _connection is None
+        self._connection = _connection or OCIConnection(options, request_timeout=request_timeout)
+        settings = self._connection.settings
+        if settings.compartment_id.value is None:
+            raise MissingCompartmentError(
+                f"OCI's native chat API names the compartment in every request, and none was "
+                f"resolved for {self.model!r} ({settings.compartment_id.source}). Fix: pass "
+                "compartment_id='ocid1.compartment...' or set OCI_COMPARTMENT_ID."
+            )
+        self._url = native_chat_url(settings.base_url.value)
+
+    # -- the Model interface ----------------------------------------------------
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        call = _Call.of(*args, **kwargs)
+        body = self._details(call, stream=False)
+        response = await self._send(body)
+        result = json.loads(await response.aread())
+        seed = uuid.uuid4().hex[:12]
+        completion = ChatCompletion.model_validate(completion_from_native(result, self.model, seed))
+        items = Converter.message_to_output_items(completion.choices[0].message)
+        usage = completion.usage
+        return ModelResponse(
+            output=items,
+            usage=Usage(
+                requests=1,
+                input_tokens=usage.prompt_tokens if usage else 0,
+                output_tokens=usage.completion_tokens if usage else 0,
+                total_tokens=usage.total_tokens if usage else 0,
+            ),
+            response_id=None,
+        )
+
+    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        call = _Call.of(*args, **kwargs)
+        body = self._details(call, stream=True)
+        response = await self._send(body, stream=True)
+        translator = ChunkTranslator(self.api_format, self.model, uuid.uuid4().hex[:12])
+        shell = Response(
+            id="__fake_id__",
+            created_at=time.time(),
+            model=self.model,
+            object="response",
+            output=[],
+            tool_choice="auto",
+            tools=[],
+            parallel_tool_calls=False,
+        )
+
+        async def chunks() -> AsyncIterator[ChatCompletionChunk]:
+            try:
+                async for line in response.aiter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if not data or data == "[DONE]":
+                        continue
+                    for chunk in translator.translate(json.loads(data)):
+                        yield ChatCompletionChunk.model_validate(chunk)
+            finally:
+                await response.aclose()
+
+        stream = cast(Any, chunks())
+        async for event in ChatCmplStreamHandler.handle_stream(shell, stream):
+            yield event
+
+    async def close(self) -> None:
+        """Close the HTTP client if this model built it."""
+        if self._owns_connection:
+            await self._connection.aclose()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        options = self._connection.options.picklable("OCINativeModel")
+        keywords = {**options.keywords(), "api_format": self.api_format}
+        return (_restore, (self.model, keywords, self._connection.request_timeout))
+
+    def __repr__(self) -> str:
+        return (
+            f"OCINativeModel(model={self.model!r}, api_format={self.api_format!r}, "
+            f"connection={self._connection!r})"
+        )
+
+    # -- request and transport ----------------------------------------------------
+
+    def _details(self, call: _Call, *, stream: bool) -> dict[str, Any]:
+        messages = Converter.items_to_messages(call.input)
+        if call.system_instructions:
+            messages = [{"role": "system", "content": call.system_instructions}, *messages]
+        tools = [Converter.tool_to_openai(t) for t in call.tools]
+        tools += [Converter.convert_handoff_tool(h) for h in call.handoffs]
+        response_format = Converter.convert_response_format(call.output_schema)
+        chat_request = request_body(
+            self.api_format,
+            cast(Any, messages),
+            cast(Any, tools),
+            call.model_settings,
+            response_format if isinstance(response_format, dict) else None,
+            stream=stream,
+        )
+        dedicated = self.model.startswith(DEDICATED_PREFIX)
+        return {
+            "compartmentId": self._connection.settings.compartment_id.value,
+            "servingMode": (
+                {"servingType": "DEDICATED", "endpointId": self.model}
+                if dedicated
+                else {"servingType": "ON_DEMAND", "modelId": self.model}
+            ),
+            "chatRequest": chat_request,
+        }
+
+    async def _send(self, body: dict[str, Any], *, stream: bool = False) -> Any:
+        """POST with openai's retry policy (429, 5xx, honouring retry-after); typed errors."""
+        client = self._connection.http_client()
+        content = json.dumps(body).encode()
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if stream:
+            headers["accept"] = "text/event-stream"
+        for attempt in range(_MAX_RETRIES + 1):
+            request = client.build_request("POST", self._url, content=content, headers=headers)
+            request.headers["x-retry-count"] = str(attempt)
+            response = await client.send(request, stream=True)
+            if response.status_code < 400:
+                return response
+            await response.aread()
+            if response.status_code not in _RETRIED or attempt == _MAX_RETRIES:
+                raise self._error(response)
+            await response.aclose()
+            await asyncio.sleep(_delay(response, attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _error(self, response: Any) -> openai.APIStatusError:
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = response.text
+        message = body.get("message") if isinstance(body, dict) else None
+        text = f"Error code: {response.status_code}" + (f" - {message}" if message else "")
+        error = openai_class(response.status_code)(text, response=response, body=body)
+        settings = self._connection.settings
+        context = ErrorContext(
+            model=self.model,
+            api="native",
+            region=settings.region.value,
+            compartment_id=settings.compartment_id.value,
+            auth_type=settings.auth_type.value,
+            profile=settings.profile.value if settings.config_file.value else None,
+        )
+        return translate(error, context)
+
+
+class _Call:
+    """The arguments of one Model call, by name, on both supported SDK lines."""
+
+    def __init__(
+        self,
+        system_instructions: str | None,
+        input: Any,
+        model_settings: Any,
+        tools: list[Any],
+        output_schema: Any,
+        handoffs: list[Any],
+        tracing: Any = None,
+        **_: Any,
+    ) -> None:
+        self.system_instructions = system_instructions
+        self.input = input
+        self.model_settings = model_settings
+        self.tools = tools
+        self.output_schema = output_schema
+        self.handoffs = handoffs
+
+    @classmethod
+    def of(cls, *args: Any, **kwargs: Any) -> _Call:
+        return cls(*args, **kwargs)
+
+
+def _default_format(model: str) -> ApiFormat:
+    return "COHERE" if model.startswith(("cohere.", DEDICATED_PREFIX)) else "GENERIC"
+
+
+def _delay(response: Any, attempt: int) -> float:
+    after = response.headers.get("retry-after")
+    if after:
+        try:
+            seconds = float(after)
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(after)
+            seconds = parsed.timestamp() - time.time() if parsed else 0.0
+        if 0 <= seconds <= 60:
+            return seconds
+    return float(min(0.5 * 2**attempt, 8.0))
+
+
+def _restore(model: str, keywords: dict[str, Any], request_timeout: float) -> OCINativeModel:
+    return OCINativeModel(model, request_timeout=request_timeout, **keywords)

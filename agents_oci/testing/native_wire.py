@@ -1,0 +1,182 @@
+"""Wire format of OCI's native chat API: a :class:`Reply` as a ``ChatResult`` or events.
+
+JSON names and discriminator values are those of
+``oci.generative_ai_inference.models`` (``ChatResult``,
+``CohereChatResponse``, ``GenericChatResponse``, ``AssistantMessage``,
+``FunctionCall``, ``Usage``...), so the ``oci`` SDK parses the bodies into
+its model objects.
+
+Streams are one ``data: <json>`` event per piece, without ``[DONE]``:
+
+* ``COHERE``: ``{"apiFormat": "COHERE", "text": delta}`` per text piece, the
+  tool calls whole in one event, then a final event repeating the full text
+  with ``finishReason`` (and ``toolCalls``, ``chatHistory``, and ``usage``
+  when ``streamOptions.isIncludeUsage``);
+* ``GENERIC``: ``{"index": 0, "message": {...}}`` per text piece, per tool
+  call an event with its index, id, name and first argument piece then
+  events with further argument pieces (index and id, no name), a
+  ``{"index": 0, "finishReason"}`` event, and with ``isIncludeUsage`` a
+  last ``{"usage"}`` event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, Final, Literal
+
+from .errors import ServiceError
+from .replies import Reply, ToolCall, Usage
+from .wire import argument_deltas, fill_call_ids, text_deltas
+
+__all__ = [
+    "ApiFormat",
+    "MODEL_VERSION",
+    "chat_result",
+    "cohere_events",
+    "cohere_response",
+    "generic_events",
+    "generic_response",
+    "native_usage",
+]
+
+ApiFormat = Literal["COHERE", "GENERIC"]
+MODEL_VERSION: Final = "1.0"
+
+
+def chat_result(model: str, chat_response: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``ChatResult`` body around a format's ``chatResponse``."""
+    return {"modelId": model, "modelVersion": MODEL_VERSION, "chatResponse": dict(chat_response)}
+
+
+def native_usage(usage: Usage) -> dict[str, int]:
+    """``Usage`` in the native names."""
+    return {
+        "promptTokens": usage.input_tokens,
+        "completionTokens": usage.output_tokens,
+        "totalTokens": usage.total_tokens,
+    }
+
+
+# --- COHERE ------------------------------------------------------------------------
+
+
+def _cohere_call(call: ToolCall) -> dict[str, Any]:
+    """A call as ``CohereToolCall``: parameters are an object, not JSON text."""
+    try:
+        parameters = json.loads(call.arguments or "{}")
+    except ValueError:
+        parameters = None
+    if not isinstance(parameters, dict):
+        # A scripted reply the Cohere format cannot express: tell the test plainly.
+        raise ServiceError(
+            500,
+            "InternalServerError",
+            f"Tool call {call.name!r} has arguments {call.arguments!r}; the COHERE format "
+            "needs a JSON object (use RawEvents for other wire content).",
+        )
+    return {"name": call.name, "parameters": parameters}
+
+
+def _cohere_history(request: Mapping[str, Any], reply: Reply) -> list[Any]:
+    """The conversation after this reply, as Cohere returns it for the next call."""
+    history = list(request.get("chatHistory") or [])
+    message = request.get("message")
+    results = request.get("toolResults")
+    if (isinstance(message, str) and message) or not results:
+        history.append({"role": "USER", "message": message if isinstance(message, str) else ""})
+    if results:
+        history.append({"role": "TOOL", "toolResults": results})
+    entry: dict[str, Any] = {"role": "CHATBOT", "message": reply.text or ""}
+    if reply.tool_calls:
+        entry["toolCalls"] = [_cohere_call(c) for c in reply.tool_calls]
+    history.append(entry)
+    return history
+
+
+def cohere_response(reply: Reply, request: Mapping[str, Any], usage: Usage) -> dict[str, Any]:
+    """The ``CohereChatResponse`` for ``reply`` to ``request`` (the ``chatRequest``)."""
+    body: dict[str, Any] = {
+        "apiFormat": "COHERE",
+        "text": reply.text or "",
+        "finishReason": "COMPLETE",
+    }
+    if reply.tool_calls:
+        body["toolCalls"] = [_cohere_call(c) for c in reply.tool_calls]
+    body["chatHistory"] = _cohere_history(request, reply)
+    body["usage"] = native_usage(usage)
+    return body
+
+
+def cohere_events(
+    reply: Reply, request: Mapping[str, Any], usage: Usage, *, include_usage: bool
+) -> list[dict[str, Any]]:
+    """The ``COHERE`` stream events for ``reply``."""
+    text = reply.text or ""
+    events: list[dict[str, Any]] = [
+        {"apiFormat": "COHERE", "text": piece} for piece in text_deltas(text)
+    ]
+    calls = [_cohere_call(c) for c in reply.tool_calls]
+    if calls:
+        events.append({"apiFormat": "COHERE", "toolCalls": calls})
+    final = cohere_response(reply, request, usage)
+    if not include_usage:
+        del final["usage"]
+    events.append(final)
+    return events
+
+
+# --- GENERIC -----------------------------------------------------------------------
+
+
+def _time_created(created: float) -> str:
+    stamp = datetime.fromtimestamp(created, tz=timezone.utc)
+    return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _finish(reply: Reply) -> str:
+    return "tool_calls" if reply.tool_calls else "stop"
+
+
+def generic_response(reply: Reply, usage: Usage, *, created: float, seed: str) -> dict[str, Any]:
+    """The ``GenericChatResponse`` for ``reply``; tool call ids derive from ``seed``."""
+    reply = fill_call_ids(reply, seed)
+    message: dict[str, Any] = {"role": "ASSISTANT", "content": None}
+    if reply.text is not None or not reply.tool_calls:
+        message["content"] = [{"type": "TEXT", "text": reply.text or ""}]
+    if reply.tool_calls:
+        message["toolCalls"] = [
+            {"id": c.call_id, "type": "FUNCTION", "name": c.name, "arguments": c.arguments}
+            for c in reply.tool_calls
+        ]
+    return {
+        "apiFormat": "GENERIC",
+        "timeCreated": _time_created(created),
+        "choices": [{"index": 0, "message": message, "finishReason": _finish(reply)}],
+        "usage": native_usage(usage),
+    }
+
+
+def generic_events(
+    reply: Reply, usage: Usage, *, seed: str, include_usage: bool
+) -> list[dict[str, Any]]:
+    """The ``GENERIC`` stream events for ``reply``; ids as in :func:`generic_response`."""
+    reply = fill_call_ids(reply, seed)
+
+    def event(message: dict[str, Any]) -> dict[str, Any]:
+        return {"index": 0, "message": {"role": "ASSISTANT", **message}}
+
+    events = [
+        event({"content": [{"type": "TEXT", "text": piece}]})
+        for piece in text_deltas(reply.text or "")
+    ]
+    for index, call in enumerate(reply.tool_calls):
+        where = {"index": index, "id": call.call_id, "type": "FUNCTION"}
+        pieces = argument_deltas(call.arguments) or [""]
+        events.append(event({"toolCalls": [{**where, "name": call.name, "arguments": pieces[0]}]}))
+        events += [event({"toolCalls": [{**where, "arguments": p}]}) for p in pieces[1:]]
+    events.append({"index": 0, "finishReason": _finish(reply)})
+    if include_usage:
+        events.append({"usage": native_usage(usage)})
+    return events

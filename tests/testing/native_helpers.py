@@ -1,0 +1,107 @@
+"""Helpers for the native chat API tests: signed requests and SSE parsing."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+import openai
+import requests
+
+from agents_oci.testing import OCIEmulator
+
+# openai 3.x is built on httpx2, openai 2.x on httpx: the ASGI transport of the one installed.
+HTTP: Any = importlib.import_module(
+    "httpx2" if int(openai.__version__.split(".")[0]) >= 3 else "httpx"
+)
+
+COHERE = "cohere.command-r-plus"
+LLAMA = "meta.llama-3.3-70b-instruct"
+CITY = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+COHERE_WEATHER = {
+    "name": "get_weather",
+    "description": "The weather in a city.",
+    "parameterDefinitions": {"city": {"description": "A city", "type": "str", "isRequired": True}},
+}
+GENERIC_WEATHER = {
+    "type": "FUNCTION",
+    "name": "get_weather",
+    "description": "The weather in a city.",
+    "parameters": CITY,
+}
+
+
+def on_demand(model: str) -> dict[str, Any]:
+    return {"servingType": "ON_DEMAND", "modelId": model}
+
+
+def dedicated(endpoint: str) -> dict[str, Any]:
+    return {"servingType": "DEDICATED", "endpointId": endpoint}
+
+
+def cohere_request(message: str = "hello", **fields: Any) -> dict[str, Any]:
+    return {"apiFormat": "COHERE", "message": message, **fields}
+
+
+def generic_request(*texts: str, **fields: Any) -> dict[str, Any]:
+    content = [{"type": "TEXT", "text": text} for text in texts or ("hello",)]
+    return {"apiFormat": "GENERIC", "messages": [{"role": "USER", "content": content}], **fields}
+
+
+def details(
+    emu: OCIEmulator, chat_request: dict[str, Any], serving: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A ``ChatDetails`` body (on demand Cohere R+ unless ``serving`` says otherwise)."""
+    return {
+        "compartmentId": emu.compartment_id,
+        "servingMode": serving or on_demand(COHERE),
+        "chatRequest": chat_request,
+    }
+
+
+def post(
+    emu: OCIEmulator,
+    body: Any,
+    *,
+    signer: Any = None,
+    headers: dict[str, str] | None = None,
+    unsigned: bool = False,
+) -> requests.Response:
+    """POST to the native chat API, signed with the API key profile unless told otherwise."""
+    auth = None if unsigned else signer or emu.credentials.api_key_signer()
+    return requests.post(
+        emu.native_chat_url, json=body, auth=auth, headers=headers or {}, timeout=10
+    )
+
+
+async def post_in_process(emu: OCIEmulator, body: Any) -> Any:
+    """POST ``body`` signed to the native API of the real OCI host, through the ASGI app."""
+    url = emu.inprocess_root_url + "/20231130/actions/chat"
+    prepared = requests.Request("POST", url, json=body).prepare()
+    emu.credentials.api_key_signer()(prepared)
+    async with HTTP.AsyncClient(transport=HTTP.ASGITransport(app=emu.app)) as client:
+        return await client.post(url, content=prepared.body, headers=dict(prepared.headers))
+
+
+def events(response: requests.Response) -> list[dict[str, Any]]:
+    """The ``data:`` payloads of an SSE response (every one must be JSON)."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/event-stream")
+    payloads = []
+    for block in response.text.split("\n\n"):
+        if block.strip():
+            assert block.startswith("data: "), block
+            payloads.append(json.loads(block[len("data: ") :]))
+    return payloads
+
+
+def streamed_text(payloads: list[dict[str, Any]]) -> str:
+    """The text deltas of a stream of either format (not the Cohere final event)."""
+    pieces = []
+    for event in payloads:
+        if event.get("apiFormat") == "COHERE" and "finishReason" not in event:
+            pieces.append(event.get("text", ""))
+        for part in event.get("message", {}).get("content") or []:
+            pieces.append(part["text"])
+    return "".join(pieces)
