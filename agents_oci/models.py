@@ -75,8 +75,15 @@ class _OCIModel:
     ) -> None:
         name = check_model_name(model)
         options = ConnectionOptions(
-            auth_type, profile, config_file, region, compartment_id, project_id, base_url,
-            signer, api_key,
+            auth_type=auth_type,
+            profile=profile,
+            config_file=config_file,
+            region=region,
+            compartment_id=compartment_id,
+            project_id=project_id,
+            base_url=base_url,
+            signer=signer,
+            api_key=api_key,
         )
         client, self._connection = connect(options, openai_client, request_timeout)
         self._owns_connection = self._connection is not None

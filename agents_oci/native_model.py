@@ -33,7 +33,7 @@ from openai.types.responses import Response
 
 from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection
 from .endpoints import native_chat_url
-from .errors import MissingCompartmentError
+from .errors import InvalidConfigValueError, MissingCompartmentError
 from .models import check_model_name
 from .native_format import ApiFormat, completion_from_native, request_body
 from .native_stream import ChunkTranslator
@@ -85,17 +85,20 @@ class OCINativeModel(Model):
         self.model = check_model_name(model)
         self.api_format: ApiFormat = api_format or _default_format(self.model)
         if self.api_format not in ("COHERE", "GENERIC"):
-            raise ValueError(f"api_format must be 'COHERE' or 'GENERIC', not {api_format!r}")
+            raise InvalidConfigValueError(
+                f"api_format={api_format!r} is not a native request format. Fix: pass "
+                "api_format='COHERE' (Cohere models) or 'GENERIC' (the other families)."
+            )
         options = ConnectionOptions(
-            auth_type,
-            profile,
-            config_file,
-            region,
-            compartment_id,
-            project_id,
-            base_url,
-            signer,
-            api_key,
+            auth_type=auth_type,
+            profile=profile,
+            config_file=config_file,
+            region=region,
+            compartment_id=compartment_id,
+            project_id=project_id,
+            base_url=base_url,
+            signer=signer,
+            api_key=api_key,
         )
         self._owns_connection = _connection is None
         self._connection = _connection or OCIConnection(options, request_timeout=request_timeout)

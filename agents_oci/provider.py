@@ -93,15 +93,15 @@ class OCIProvider(ModelProvider):
         native_api_format: ApiFormat | None = None,
     ) -> None:
         options = ConnectionOptions(
-            auth_type,
-            profile,
-            config_file,
-            region,
-            compartment_id,
-            project_id,
-            base_url,
-            signer,
-            api_key,
+            auth_type=auth_type,
+            profile=profile,
+            config_file=config_file,
+            region=region,
+            compartment_id=compartment_id,
+            project_id=project_id,
+            base_url=base_url,
+            signer=signer,
+            api_key=api_key,
         )
         check_no_conflict(options, openai_client)
         self._client = openai_client

@@ -7,24 +7,18 @@ Bearer keys give the simplest unsigned path. The signed path uses an HTTP
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Generator
 from typing import Any
 
 import openai
 import pytest
-import requests
 from agents import Agent, ModelSettings, RunConfig, Runner, function_tool
 from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_responses import OpenAIResponsesModel
+from conftest import HTTP, SdkSignerAuth
 
 from agents_oci.testing import OCIEmulator, RawEvents, Reply, ToolCall
 
-# openai 3.x is built on httpx2, openai 2.x on httpx: sign with the one it uses.
-HTTP: Any = importlib.import_module(
-    "httpx2" if int(openai.__version__.split(".")[0]) >= 3 else "httpx"
-)
 WEATHER_TOOL = {
     "type": "function",
     "function": {
@@ -39,26 +33,6 @@ WEATHER_TOOL = {
 }
 
 
-class OciSdkAuth(HTTP.Auth):  # type: ignore[misc]
-    """Signs each request with an ``oci`` SDK signer (test-only glue, not product code)."""
-
-    requires_request_body = True
-
-    def __init__(self, signer: Any) -> None:
-        self._signer = signer
-
-    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
-        prepared = requests.Request(
-            request.method, str(request.url), data=request.content or None, headers=headers
-        ).prepare()
-        self._signer(prepared)
-        for name in ("date", "authorization", "x-content-sha256", "content-length", "content-type"):
-            if name in prepared.headers:
-                request.headers[name] = prepared.headers[name]
-        yield request
-
-
 def bearer_client(emu: OCIEmulator, key: str) -> openai.AsyncOpenAI:
     return openai.AsyncOpenAI(base_url=emu.base_url, api_key=key, max_retries=0)
 
@@ -69,7 +43,7 @@ def signed_client(
     transport = HTTP.ASGITransport(app=emu.app) if in_process else None
     http_client = HTTP.AsyncClient(
         transport=transport,
-        auth=OciSdkAuth(signer),
+        auth=SdkSignerAuth(signer),
         headers={"opc-compartment-id": emu.compartment_id} if compartment else {},
     )
     return openai.AsyncOpenAI(
