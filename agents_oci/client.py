@@ -16,7 +16,7 @@ from openai import AsyncOpenAI
 from .credentials import CredentialSource, build_source, principal_signer
 from .errors import ConflictingArgumentsError
 from .refresher import Refresher
-from .settings import Settings, resolve
+from .settings import Settings, resolve, safe_url
 from .transport import (
     BearerCore,
     SigningCore,
@@ -69,7 +69,11 @@ class ConnectionOptions:
         return f"ConnectionOptions({', '.join(f'{k}={v}' for k, v in self._shown())})"
 
     def _shown(self) -> list[tuple[str, str]]:
-        hidden = {"signer": type(self.signer).__name__, "api_key": "<redacted>"}
+        hidden = {
+            "signer": type(self.signer).__name__,
+            "api_key": "<redacted>",
+            "base_url": repr(safe_url(self.base_url or "")),
+        }
         return [(name, hidden.get(name) or repr(getattr(self, name))) for name in self.given()]
 
     def picklable(self, owner: str) -> ConnectionOptions:
@@ -204,7 +208,7 @@ class OCIConnection:
         s = self.settings
         return (
             f"OCIConnection(auth_type={s.auth_type.value!r}, region={s.region.value!r}, "
-            f"base_url={s.base_url.value!r})"
+            f"base_url={safe_url(s.base_url.value)!r})"
         )
 
 

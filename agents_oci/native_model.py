@@ -38,6 +38,7 @@ from .models import check_model_name
 from .native_format import ApiFormat, completion_from_native, request_body
 from .native_stream import ChunkTranslator
 from .service_errors import ErrorContext, openai_class, translate
+from .transport import http_library
 
 __all__ = ["DEDICATED_PREFIX", "OCINativeModel"]
 
@@ -217,10 +218,20 @@ class OCINativeModel(Model):
         headers = {"content-type": "application/json", "accept": "application/json"}
         if stream:
             headers["accept"] = "text/event-stream"
+        library = http_library()
         for attempt in range(_MAX_RETRIES + 1):
             request = client.build_request("POST", self._url, content=content, headers=headers)
             request.headers["x-retry-count"] = str(attempt)
-            response = await client.send(request, stream=True)
+            try:
+                response = await client.send(request, stream=True)
+            except library.TransportError as exc:
+                # As the openai client does: retry, then the openai error type.
+                if attempt < _MAX_RETRIES:
+                    await asyncio.sleep(float(min(0.5 * 2**attempt, 8.0)))
+                    continue
+                if isinstance(exc, library.TimeoutException):
+                    raise openai.APITimeoutError(request=request) from exc
+                raise openai.APIConnectionError(request=request) from exc
             if response.status_code < 400:
                 return response
             await response.aread()
@@ -286,8 +297,11 @@ def _delay(response: Any, attempt: int) -> float:
         try:
             seconds = float(after)
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(after)
-            seconds = parsed.timestamp() - time.time() if parsed else 0.0
+            try:
+                parsed = email.utils.parsedate_to_datetime(after)
+            except (TypeError, ValueError):
+                parsed = None  # unreadable: fall back to our own backoff, as openai does
+            seconds = parsed.timestamp() - time.time() if parsed else -1.0
         if 0 <= seconds <= 60:
             return seconds
     return float(min(0.5 * 2**attempt, 8.0))

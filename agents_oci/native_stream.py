@@ -64,19 +64,22 @@ class ChunkTranslator:
             and "toolCalls" not in event
         ):
             chunks.append(self._chunk({"content": text}))
-        for call in event.get("toolCalls") or []:
-            key = f"{call.get('name')}:{json.dumps(call.get('parameters') or {}, sort_keys=True)}"
-            if key in self._calls:
-                continue
-            index = self._calls[key] = len(self._calls)
-            chunks.append(
-                self._call_chunk(
-                    index,
-                    f"call_{self._seed}_{index}",
-                    str(call.get("name", "")),
-                    json.dumps(call.get("parameters") or {}),
+        # Tool calls arrive whole, and the final event repeats them: take them once,
+        # from the first event that has them (two identical calls stay two calls).
+        calls = event.get("toolCalls") or []
+        if calls and not self._calls:
+            for call in calls:
+                index = len(self._calls)
+                call_id = f"call_{self._seed}_{index}"
+                self._calls[call_id] = index
+                chunks.append(
+                    self._call_chunk(
+                        index,
+                        call_id,
+                        str(call.get("name", "")),
+                        json.dumps(call.get("parameters") or {}),
+                    )
                 )
-            )
         return chunks
 
     def _generic(self, event: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -86,7 +89,10 @@ class ChunkTranslator:
             if isinstance(part, Mapping) and part.get("type") == "TEXT" and part.get("text"):
                 chunks.append(self._chunk({"content": part["text"]}))
         for call in message.get("toolCalls") or []:
-            call_id = str(call.get("id") or f"call_{self._seed}_{call.get('index', 0)}")
+            # Later pieces may carry only an index: find the call they continue.
+            call_id = str(
+                call.get("id") or self._id_at(call.get("index")) or f"call_{self._seed}_0"
+            )
             arguments = str(call.get("arguments") or "")
             if call_id not in self._calls:
                 index = self._calls[call_id] = len(self._calls)
@@ -96,6 +102,11 @@ class ChunkTranslator:
             elif arguments:
                 chunks.append(self._arguments_chunk(self._calls[call_id], arguments))
         return chunks
+
+    def _id_at(self, index: Any) -> str | None:
+        if not isinstance(index, int):
+            return next(iter(self._calls), None)  # no index: the first (usually only) call
+        return next((k for k, v in self._calls.items() if v == index), None)
 
     # -- chunk shapes ----------------------------------------------------------
 

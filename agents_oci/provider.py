@@ -45,11 +45,17 @@ def route(name: str) -> tuple[str, str]:
 
 
 def _restore_provider(
-    options: ConnectionOptions, request_timeout: float, default_model: str | None
+    options: ConnectionOptions,
+    request_timeout: float,
+    default_model: str | None,
+    native_api_format: ApiFormat | None = None,
 ) -> OCIProvider:
     """Unpickling: a provider with the same keywords, resolved in this process."""
     return OCIProvider(
-        request_timeout=request_timeout, default_model=default_model, **options.keywords()
+        request_timeout=request_timeout,
+        default_model=default_model,
+        native_api_format=native_api_format,
+        **options.keywords(),
     )
 
 
@@ -159,7 +165,10 @@ class OCIProvider(ModelProvider):
                 "cannot move to another process. Build it with connection keywords instead."
             )
         options = self._connection.options.picklable("OCIProvider")
-        return (_restore_provider, (options, self._connection.request_timeout, self.default_model))
+        return (
+            _restore_provider,
+            (options, self._connection.request_timeout, self.default_model, self._native_format),
+        )
 
     def __repr__(self) -> str:
         return f"OCIProvider(default_model={self.default_model!r}, connection={self._connection!r})"

@@ -9,8 +9,13 @@ The rules (the botocore refresh model, applied to OCI tokens):
 - Mandatory window (about to expire, or expired): callers wait for the
   refresh.
 - After a 401: :meth:`Refresher.renew_after_rejection` forces one refresh,
-  unless another request already replaced the rejected key.
-- One refresh in flight per credential: every waiter shares it.
+  unless another request already replaced the rejected key. "Replaced" means
+  a different key id: a source may hand back the very token OCI rejected, and
+  re-sending that would only earn a second 401.
+- One refresh in flight per credential: every waiter shares it. After a
+  failed refresh, callers get that failure for a few seconds instead of
+  starting a new refresh each (a 401 storm while the metadata service is down
+  must not become a thread storm).
 - Refreshes run in a worker thread. The only lock guards the bookkeeping of
   the in-flight refresh; it is never held while waiting, so it is never held
   across an ``await`` or an auth-flow ``yield``. The in-flight refresh is a
@@ -60,7 +65,9 @@ class Refresher:
         self._mandatory = mandatory_window
         self._lock = threading.Lock()
         self._inflight: concurrent.futures.Future[SigningKey] | None = None
+        self._inflight_forced = False
         self._last_attempt = float("-inf")
+        self._failure: tuple[float, BaseException] | None = None
         self._key: SigningKey | None = None
         self.refresh_count = 0
         """Completed refreshes (forced or not); for tests and diagnostics."""
@@ -85,16 +92,24 @@ class Refresher:
         if key is not None and not self._due(key, self._advisory):
             return key
         if key is not None and not self._due(key, self._mandatory):
-            self._start(force=False, seen=key)  # advisory: refresh behind our back
+            self._start(force=False)  # advisory: refresh behind our back
             return key
-        return await self._wait(self._start(force=False, seen=key), key)
+        return await self._wait(self._start(force=False)[0], key)
 
     async def renew_after_rejection(self, rejected: SigningKey) -> SigningKey:
-        """A 401 came back for ``rejected``: return a newer key (forcing one if needed)."""
+        """A 401 came back for ``rejected``: a key with another id, or ``rejected`` if none.
+
+        The caller re-sends only when the key id changed.
+        """
         key = self._key
-        if key is not None and key.generation > rejected.generation:
+        if key is not None and key.key_id != rejected.key_id:
             return key
-        return await self._wait(self._start(force=True, seen=rejected), rejected, strict=True)
+        future, forced = self._start(force=True)
+        fresh = await self._wait(future, rejected, strict=True)
+        if fresh.key_id == rejected.key_id and not forced:
+            # We joined a background refresh that kept the old token: force one now.
+            fresh = await self._wait(self._start(force=True)[0], rejected, strict=True)
+        return fresh
 
     # -- sync callers (a sync HTTP client) -------------------------------------
 
@@ -103,16 +118,20 @@ class Refresher:
         key = self._key
         if key is not None and not self._due(key, self._mandatory):
             if self._due(key, self._advisory):
-                self._start(force=False, seen=key)
+                self._start(force=False)
             return key
-        return self._result(self._start(force=False, seen=key), key)
+        return self._result(self._start(force=False)[0], key)
 
     def renew_after_rejection_sync(self, rejected: SigningKey) -> SigningKey:
         """Blocking twin of :meth:`renew_after_rejection`."""
         key = self._key
-        if key is not None and key.generation > rejected.generation:
+        if key is not None and key.key_id != rejected.key_id:
             return key
-        return self._result(self._start(force=True, seen=rejected), rejected, strict=True)
+        future, forced = self._start(force=True)
+        fresh = self._result(future, rejected, strict=True)
+        if fresh.key_id == rejected.key_id and not forced:
+            fresh = self._result(self._start(force=True)[0], rejected, strict=True)
+        return fresh
 
     # -- internals -------------------------------------------------------------
 
@@ -121,34 +140,36 @@ class Refresher:
             return False  # nothing would change: let OCI judge the key
         return key.expires_at is not None and self._clock() >= key.expires_at - window
 
-    def _start(
-        self, *, force: bool, seen: SigningKey | None
-    ) -> concurrent.futures.Future[SigningKey]:
-        """Return the in-flight refresh, starting one if none runs."""
+    def _start(self, *, force: bool) -> tuple[concurrent.futures.Future[SigningKey], bool]:
+        """The refresh to wait for, and whether it is a forced one; starts one if needed."""
+        future: concurrent.futures.Future[SigningKey] = concurrent.futures.Future()
+        # Running futures cannot be cancelled: a waiter that is cancelled
+        # must not cancel the refresh the other waiters share.
+        future.set_running_or_notify_cancel()
         with self._lock:
             inflight = self._inflight
             if inflight is not None:
-                return inflight
-            current = self._key
-            future: concurrent.futures.Future[SigningKey] = concurrent.futures.Future()
-            # Running futures cannot be cancelled: a waiter that is cancelled
-            # must not cancel the refresh the other waiters share.
-            future.set_running_or_notify_cancel()
-            if current is not None and seen is not None and current.generation > seen.generation:
-                future.set_result(current)
-                return future
-            if not force and current is not None and self._recently_tried():
-                future.set_result(current)
-                return future
-            self._inflight = future
-            self._last_attempt = self._clock()
-        threading.Thread(
-            target=self._run, args=(future, force), name="agents-oci-refresh", daemon=True
-        ).start()
-        return future
-
-    def _recently_tried(self) -> bool:
-        return self._clock() - self._last_attempt < _RETRY_INTERVAL
+                return inflight, self._inflight_forced
+            now = self._clock()
+            if self._failure is not None and now - self._failure[0] < _RETRY_INTERVAL:
+                future.set_exception(self._failure[1])
+                return future, force
+            if not force and self._key is not None and now - self._last_attempt < _RETRY_INTERVAL:
+                future.set_result(self._key)
+                return future, False
+            self._inflight, self._inflight_forced, self._last_attempt = future, force, now
+        if not force:
+            # Nobody may be waiting for a background refresh: say when it fails.
+            future.add_done_callback(_log_background_failure)
+        try:
+            threading.Thread(
+                target=self._run, args=(future, force), name="agents-oci-refresh", daemon=True
+            ).start()
+        except BaseException as exc:  # e.g. "can't start new thread": never leave it pending
+            with self._lock:
+                self._inflight = None
+            future.set_exception(exc)
+        return future, force
 
     def _run(self, future: concurrent.futures.Future[SigningKey], force: bool) -> None:
         try:
@@ -156,6 +177,7 @@ class Refresher:
         except BaseException as exc:
             with self._lock:
                 self._inflight = None
+                self._failure = (self._clock(), exc)
             future.set_exception(exc)
             return
         with self._lock:
@@ -163,6 +185,7 @@ class Refresher:
             key = SigningKey(fresh.key_id, fresh.private_key, fresh.expires_at, generation)
             self._key = key
             self._inflight = None
+            self._failure = None
             self.refresh_count += 1
         future.set_result(key)
 
@@ -198,8 +221,15 @@ class Refresher:
         # 401 if it is not, and that error carries the fix.
         if strict or fallback is None or self._due(fallback, 0.0):
             raise exc
+        return fallback  # the failure was logged when it happened
+
+
+def _log_background_failure(future: concurrent.futures.Future[SigningKey]) -> None:
+    exc = future.exception()
+    if exc is not None:
+        # The type only: messages of credential errors may quote paths or token text.
         logger.warning(
-            "agents_oci: credential refresh failed (%s); keeping the current credentials",
+            "agents_oci: credential refresh failed (%s); keeping the current credentials "
+            "while they are valid",
             type(exc).__name__,
         )
-        return fallback

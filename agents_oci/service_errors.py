@@ -238,7 +238,13 @@ def _auth_hint(f: _Failure) -> str:
             "for this user in the console (Identity > Users > API keys), that key_file is its "
             f"private key, and that the user's group has a policy for generative-ai-family. {clock}"
         )
-    if ctx.auth_type in ("instance_principal", "resource_principal"):
+    if ctx.auth_type == "genai_api_key":
+        return (
+            "The Generative AI API key was refused: it may be revoked or expired, or it belongs "
+            f"to another region than {ctx.region or 'this one'} (keys work only in their own "
+            "region: pass region=). Create or check the key in the console."
+        )
+    if ctx.auth_type in ("instance_principal", "resource_principal", "oke_workload_identity"):
         return (
             f"Check that a dynamic group matches this {ctx.auth_type.replace('_', ' ')} and "
             "that a policy allows it: `allow dynamic-group <group> to use generative-ai-family "
@@ -260,6 +266,21 @@ def _not_found_hint(f: _Failure) -> str:
         f"list for that region, or pass region=); compartment {compartment} is wrong (pass "
         "compartment_id= or set OCI_COMPARTMENT_ID); or no IAM policy allows "
         f"`use generative-ai-family` in {compartment}."
+    )
+
+
+def _project_hint(f: _Failure) -> str:
+    project = f.context.project_id
+    if project is None:
+        return (
+            "This call needs a Generative AI project: pass "
+            "project_id='ocid1.generativeaiproject...' or set OCI_PROJECT_ID (create one in "
+            "the console under Generative AI > Projects)."
+        )
+    return (
+        f"OCI refused project {project}: check that it exists in "
+        f"{f.context.region or 'this region'} (projects are regional) and that a policy lets "
+        "you use it; fix project_id= or OCI_PROJECT_ID."
     )
 
 
@@ -306,9 +327,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     (
         ProjectRequiredError,
         lambda f: f.status in (400, 403, 404) and f.says(r"\bproject"),
-        lambda f: "This call needs a Generative AI project: pass "
-        "project_id='ocid1.generativeaiproject...' or set OCI_PROJECT_ID (create one in the "
-        "console under Generative AI > Projects).",
+        _project_hint,
     ),
     (
         UnsupportedOperationError,
@@ -317,7 +336,9 @@ _RULES: Final[tuple[_Rule, ...]] = (
     ),
     (
         ResponsesOnlyModelError,
-        lambda f: f.status == 400 and f.context.api != "responses" and f.says(r"responses api"),
+        lambda f: f.status == 400
+        and f.context.api not in ("responses", "native")
+        and f.says(r"model .*only (supported|served|available)[^.;]*responses api"),
         _responses_only_hint,
     ),
     (AuthenticationFailedError, lambda f: f.status == 401, _auth_hint),

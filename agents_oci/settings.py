@@ -59,6 +59,7 @@ __all__ = [
     "UNSET",
     "Unset",
     "resolve",
+    "safe_url",
 ]
 
 AuthType = Literal[
@@ -201,7 +202,7 @@ _REQUIRED: Final[Mapping[str, tuple[tuple[str, ...], ...]]] = MappingProxyType({
 })
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
     """Hide any ``user:password@`` part of a URL."""
     return re.sub(r"(?<=//)[^/@]*@", "***@", url)
 
@@ -261,7 +262,7 @@ class Settings:
         return rows
 
     def _sourced(self) -> list[tuple[str, Sourced[str | None]]]:
-        url = Sourced(_safe_url(self.base_url.value), self.base_url.source)
+        url = Sourced(safe_url(self.base_url.value), self.base_url.source)
         return [
             ("config_file", self.config_file), ("profile", self.profile),
             ("auth_type", self.auth_type), ("region", self.region),
@@ -476,7 +477,7 @@ def _base_url(world: _World) -> Sourced[str]:
     if ok:
         return hit
     raise InvalidConfigValueError(
-        f"base_url {_safe_url(hit.value)!r} (from {hit.source}) is not an http(s) URL with a "
+        f"base_url {safe_url(hit.value)!r} (from {hit.source}) is not an http(s) URL with a "
         "host. Fix: pass a full URL such as base_url='https://inference.generativeai."
         "us-chicago-1.oci.oraclecloud.com/openai/v1', or leave it out to derive it from "
         "the region."

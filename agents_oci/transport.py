@@ -2,7 +2,8 @@
 
 openai 3.x runs on ``httpx2`` and openai 2.x on ``httpx``; their ``Auth``
 protocols are the same, so one core holds the logic and each library gets a
-thin twin class. Per request the flow:
+thin twin class (in ``_httpx2`` and ``_httpx``, imported only for the installed
+openai: importing ``httpx`` alone takes about 40 ms). Per request the flow:
 
 1. takes the current key from the :class:`~agents_oci.refresher.Refresher`
    (no I/O unless the token is about to expire, and then off the loop);
@@ -23,27 +24,20 @@ import os
 import ssl
 from collections.abc import (
     AsyncGenerator,
-    AsyncIterator,
     Generator,
     Mapping,
     MutableMapping,
 )
 from typing import Any, Final, Protocol, TypeVar
 
-import httpx
-
 from .credentials import SigningKey
-from .loops import LoopLocal
 from .refresher import Refresher
 from .signing import Placement, SigningInput, rsa_sign, signing_input
-from .streams import guarded, is_event_stream
 
 __all__ = [
     "BearerCore",
     "COMPARTMENT_HEADER",
     "PROJECT_HEADER",
-    "HttpxLoopLocalTransport",
-    "HttpxOCIAuth",
     "SigningCore",
     "default_tls_context",
     "http_library",
@@ -154,7 +148,7 @@ class SigningCore:
             response = yield request
             if response.status_code == 401 and self.refresher.can_refresh:
                 fresh = await self.refresher.renew_after_rejection(key)
-                if fresh.generation != key.generation:
+                if fresh.key_id != key.key_id:  # a new credential, not the rejected one
                     await self._prepare_async(request, fresh)
                     yield request
 
@@ -165,29 +159,9 @@ class SigningCore:
         response = yield request
         if response.status_code == 401 and self.refresher.can_refresh:
             fresh = self.refresher.renew_after_rejection_sync(key)
-            if fresh.generation != key.generation:
+            if fresh.key_id != key.key_id:  # a new credential, not the rejected one
                 self.prepare(request, fresh)
                 yield request
-
-
-class HttpxOCIAuth(httpx.Auth):
-    """OCI request signing for ``httpx`` clients (openai 2.x)."""
-
-    def __init__(self, core: SigningCore | BearerCore) -> None:
-        self.core = core
-
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        return self.core.sync_flow(request)
-
-    def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        return self.core.async_flow(request)
-
-    def __repr__(self) -> str:
-        return "HttpxOCIAuth()"
 
 
 class BearerCore:
@@ -214,41 +188,6 @@ class BearerCore:
         return "BearerCore(api_key=<redacted>)"
 
 
-class _HttpxGuardedStream(httpx.AsyncByteStream):
-    """An event-stream body that must end with its terminal event (see ``streams``)."""
-
-    def __init__(self, stream: Any, request: httpx.Request) -> None:
-        self._stream = stream
-        self._request = request
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in guarded(self._stream, httpx.RemoteProtocolError, self._request):
-            yield chunk
-
-    async def aclose(self) -> None:
-        await self._stream.aclose()
-
-
-class HttpxLoopLocalTransport(httpx.AsyncBaseTransport):
-    """An ``httpx`` transport with one connection pool per event loop."""
-
-    def __init__(self, **options: Any) -> None:
-        self._pools: LoopLocal[httpx.AsyncHTTPTransport] = LoopLocal(
-            lambda: httpx.AsyncHTTPTransport(**options)
-        )
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._pools.get().handle_async_request(request)
-        if is_event_stream(response.headers.get("content-type")):
-            response.stream = _HttpxGuardedStream(response.stream, request)
-        return response
-
-    async def aclose(self) -> None:
-        pool = self._pools.pop_current()
-        if pool is not None:
-            await pool.aclose()
-
-
 def http_library() -> Any:
     """The module (``httpx2`` or ``httpx``) whose clients the installed openai accepts.
 
@@ -260,12 +199,16 @@ def http_library() -> Any:
         import httpx2
 
         return httpx2
+    import httpx
+
     return httpx
 
 
 def make_auth(core: SigningCore | BearerCore) -> Any:
     """An ``Auth`` instance for the HTTP library the installed openai uses."""
-    if http_library() is httpx:
+    if http_library().__name__ == "httpx":
+        from ._httpx import HttpxOCIAuth
+
         return HttpxOCIAuth(core)
     from ._httpx2 import Httpx2OCIAuth
 
@@ -302,8 +245,20 @@ def make_transport(**options: Any) -> Any:
     Unless ``verify`` is given, every per-loop pool uses :func:`default_tls_context`.
     """
     options.setdefault("verify", default_tls_context())
-    if http_library() is httpx:
+    if http_library().__name__ == "httpx":
+        from ._httpx import HttpxLoopLocalTransport
+
         return HttpxLoopLocalTransport(**options)
     from ._httpx2 import Httpx2LoopLocalTransport
 
     return Httpx2LoopLocalTransport(**options)
+
+
+def __getattr__(name: str) -> Any:
+    # The httpx twins moved to ._httpx (imported only for openai 2.x); still
+    # importable from here, without importing httpx with this module.
+    if name in ("HttpxOCIAuth", "HttpxLoopLocalTransport"):
+        from . import _httpx
+
+        return getattr(_httpx, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

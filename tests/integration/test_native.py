@@ -165,3 +165,58 @@ def test_native_model_pickles_its_keywords(emu: OCIEmulator) -> None:
     assert emu.credentials.pass_phrase.encode() not in data
     copy = pickle.loads(data)
     assert isinstance(copy, OCINativeModel) and copy.model == COHERE and copy.api_format == "COHERE"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_two_identical_cohere_tool_calls_run_twice(emu: OCIEmulator, stream: bool) -> None:
+    from agents_oci.testing import Reply, ToolCall
+
+    rolls: list[int] = []
+
+    @function_tool
+    def roll_die() -> int:
+        """Roll a die."""
+        rolls.append(4)
+        return 4
+
+    emu.queue_reply(Reply(tool_calls=(ToolCall("roll_die", "{}"), ToolCall("roll_die", "{}"))))
+    emu.queue_text("You rolled 4 and 4.")
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    agent = Agent(name="dice", model=COHERE, tools=[roll_die])
+    if stream:
+        run = Runner.run_streamed(agent, "roll twice", run_config=RunConfig(model_provider=oci))
+        async for _ in run.stream_events():
+            pass
+    else:
+        await Runner.run(agent, "roll twice", run_config=RunConfig(model_provider=oci))
+    assert rolls == [4, 4]
+    await oci.aclose()
+
+
+def test_provider_pickle_keeps_the_native_api_format(emu: OCIEmulator) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords, native_api_format="GENERIC")
+    endpoint = emu.add_dedicated_endpoint(LLAMA)
+    copy = pickle.loads(pickle.dumps(oci))
+    assert copy.get_model(endpoint).api_format == "GENERIC"  # type: ignore[attr-defined]
+
+
+async def test_unreadable_retry_after_falls_back_to_backoff(emu: OCIEmulator) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    emu.faults.fail_next(1, status=503, headers={"retry-after": "soon"})
+    result = await Runner.run(Agent(name="a", model=COHERE), "later", run_config=RunConfig(model_provider=oci))
+    assert "later" in result.final_output
+    assert [e.status for e in emu.journal.entries] == [503, 200]
+    await oci.aclose()
+
+
+async def test_unreachable_native_endpoint_is_an_openai_connection_error() -> None:
+    import openai
+
+    from agents_oci.testing import OCIEmulator as Emulator
+
+    with Emulator() as gone:
+        config, url = gone.config_file, gone.base_url
+        model = OCINativeModel(COHERE, config_file=config, base_url=url)
+    # The emulator has stopped: nothing listens on that port any more.
+    with pytest.raises(openai.APIConnectionError):
+        await Runner.run(Agent(name="a", model=model), "hello?")

@@ -135,7 +135,10 @@ async def test_authentication_hint_depends_on_the_auth_mode(emu: OCIEmulator, au
         await run(oci, CHAT_MODEL, stream=False)
     check(caught.value, AuthenticationFailedError, openai.AuthenticationError, emu, fix, "clock")
     statuses = [e.status for e in emu.journal.entries]
-    assert statuses == ([401] if auth == "api_key" else [401, 401])  # one re-send for tokens only
+    # One re-send, and only with a new credential: principals mint a new token;
+    # an API key cannot change, and a session token nobody refreshed on disk is
+    # the same token (sending it again would only earn the same 401).
+    assert statuses == ([401, 401] if auth.endswith("principal") else [401])
     await oci.aclose()
 
 
@@ -176,3 +179,30 @@ async def test_typed_errors_survive_pickling(emu: OCIEmulator) -> None:
     assert str(copy) == str(error) and copy.body == error.body
     assert copy.response.headers["opc-request-id"] == error.opc_request_id
     await oci.aclose()
+
+
+def _failure(status: int, message: str, **context: Any) -> Any:
+    import httpx2
+
+    from agents_oci.service_errors import ErrorContext, openai_class, translate
+
+    request = httpx2.Request("POST", "https://inference.example/openai/v1/chat/completions")
+    response = httpx2.Response(status, request=request, headers={"opc-request-id": "rid"})
+    body = {"code": "X", "message": message}
+    error = openai_class(status)(f"Error code: {status} - {message}", response=response, body=body)
+    return translate(error, ErrorContext(**context))
+
+
+def test_classification_edges() -> None:
+    import httpx2  # noqa: F401  (openai 3.x line; the 2.x line runs the same rules via the models)
+
+    given = _failure(404, "Project not found", project_id="ocid1.generativeaiproject.oc1.x.y", region="us-chicago-1")
+    assert isinstance(given, ProjectRequiredError) and "refused project" in given.hint
+    missing = _failure(404, "A project is required for this operation", region="us-chicago-1")
+    assert isinstance(missing, ProjectRequiredError) and "OCI_PROJECT_ID" in missing.hint
+    reasoning = _failure(400, "Parameter 'reasoning.summary' is only supported by the Responses API", api="chat")
+    assert not isinstance(reasoning, ResponsesOnlyModelError)
+    pro = _failure(400, "Model openai.gpt-5.5-pro is only supported by the Responses API", api="chat", model="openai.gpt-5.5-pro")
+    assert isinstance(pro, ResponsesOnlyModelError)
+    key = _failure(401, "NotAuthenticated", auth_type="genai_api_key", region="eu-frankfurt-1")
+    assert isinstance(key, AuthenticationFailedError) and "region=" in key.hint and "eu-frankfurt-1" in key.hint

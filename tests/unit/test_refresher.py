@@ -99,15 +99,33 @@ async def test_event_loop_keeps_ticking_during_a_slow_refresh() -> None:
     assert max(gaps) < 0.25, f"event loop stalled {max(gaps) * 1000:.1f} ms"
 
 
-async def test_failed_advisory_refresh_keeps_old_key(caplog: pytest.LogCaptureFixture) -> None:
-    refresher, source, clock = make()
-    clock.now += 3600 - 10  # mandatory window, but the key is still valid
-    source.fail = RuntimeError("metadata service down: secret-token-xyz")
-    with caplog.at_level(logging.DEBUG, logger="agents_oci"):
+class Recorder(logging.Handler):
+    """Records what the ``agents_oci`` logger emits, from any thread."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+async def test_failed_advisory_refresh_keeps_old_key() -> None:
+    # A handler on the logger itself: the warning comes from the refresh thread.
+    recorder = Recorder()
+    logger = logging.getLogger("agents_oci")
+    logger.addHandler(recorder)
+    try:
+        refresher, source, clock = make()
+        clock.now += 3600 - 10  # mandatory window, but the key is still valid
+        source.fail = RuntimeError("metadata service down: secret-token-xyz")
         key = await refresher.current()
+    finally:
+        logger.removeHandler(recorder)
     assert key.key_id == "ST$token-1"
-    assert "refresh failed (RuntimeError)" in caplog.text
-    assert "secret-token-xyz" not in caplog.text and "ST$" not in caplog.text
+    text = "\n".join(recorder.messages)
+    assert "refresh failed (RuntimeError)" in text
+    assert "secret-token-xyz" not in text and "ST$" not in text
 
 
 async def test_failed_refresh_of_expired_key_raises() -> None:
@@ -158,3 +176,58 @@ async def test_non_refreshable_source_never_refreshes() -> None:
     clock.now += 10**7
     await refresher.current()
     assert source.loads == [False]
+
+
+class SameTokenUnlessForced(FakeSource):
+    """Like a principal signer: a non-forced load keeps the token until it is due."""
+
+    def load(self, *, force: bool) -> SigningKey:
+        key = super().load(force=force)
+        if not force and len(self.loads) > 1:
+            return SigningKey("ST$token-1", KEY, key.expires_at)
+        return key
+
+
+async def test_a_rejected_token_is_never_handed_back_as_renewed() -> None:
+    clock = Clock()
+    source = SameTokenUnlessForced(clock, delay=0.2)
+    refresher = Refresher(source, clock=clock, advisory_window=300, mandatory_window=30)
+    rejected = refresher.load_now()
+    clock.now += 3600 - 200  # advisory window: a background, non-forced refresh starts
+    await refresher.current()
+    renewed = await refresher.renew_after_rejection(rejected)  # joins it, then forces
+    assert renewed.key_id != rejected.key_id
+    assert source.loads == [False, False, True]
+
+
+async def test_a_thread_that_cannot_start_does_not_hang_later_refreshes(monkeypatch: pytest.MonkeyPatch) -> None:
+    refresher, _source, _ = make()
+    rejected = await refresher.current()
+
+    class NoThreads:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def start(self) -> None:
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading, "Thread", NoThreads)
+    with pytest.raises(RuntimeError, match="can't start new thread"):
+        await asyncio.wait_for(refresher.renew_after_rejection(rejected), 2)
+    monkeypatch.undo()
+    renewed = await asyncio.wait_for(refresher.renew_after_rejection(rejected), 2)
+    assert renewed.key_id == "ST$token-2"
+
+
+async def test_a_failing_source_is_not_hammered_by_a_401_storm() -> None:
+    refresher, source, _ = make()
+    rejected = await refresher.current()
+    source.fail = RuntimeError("metadata service down")
+    results = await asyncio.gather(
+        *(refresher.renew_after_rejection(rejected) for _ in range(100)), return_exceptions=True
+    )
+    assert all(isinstance(r, RuntimeError) for r in results)
+    for _ in range(20):  # more 401s within the retry interval
+        with pytest.raises(RuntimeError):
+            await refresher.renew_after_rejection(rejected)
+    assert len(source.loads) == 2  # the initial load and one failed refresh
