@@ -77,9 +77,9 @@ async def test_twenty_concurrent_runs_survive_one_401_with_one_slow_refresh(emu:
     assert len(resent) == 1 and key_id(resent[0]) != key_id(rejected)
     assert ticker.ticks > 200  # the loop ran all through the 1 s refresh
     # A refresh on the loop would stall it for the whole second. The bound is
-    # far below that but above the 35-130 ms that 20 simultaneous Runner starts
+    # far below that but above the 20-130 ms that 20 simultaneous Runner starts
     # cost even with an unsigned client, while the in-process emulator thread
-    # competes for the GIL (measured side by side; see the closing notes).
+    # competes for the GIL (measured side by side, unsigned and signed alike).
     assert ticker.longest < 0.5, f"event loop stalled {ticker.longest * 1000:.0f} ms"
     await oci.aclose()
 
