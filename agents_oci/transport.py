@@ -252,13 +252,3 @@ def make_transport(**options: Any) -> Any:
     from ._httpx2 import Httpx2LoopLocalTransport
 
     return Httpx2LoopLocalTransport(**options)
-
-
-def __getattr__(name: str) -> Any:
-    # The httpx twins moved to ._httpx (imported only for openai 2.x); still
-    # importable from here, without importing httpx with this module.
-    if name in ("HttpxOCIAuth", "HttpxLoopLocalTransport"):
-        from . import _httpx
-
-        return getattr(_httpx, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

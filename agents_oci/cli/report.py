@@ -60,9 +60,6 @@ class Report:
     def add(self, checks: Sequence[Check]) -> None:
         self.checks.extend(checks)
 
-    def has(self, name: str) -> bool:
-        return any(check.name == name for check in self.checks)
-
 
 def render_json(report: Report) -> str:
     """The report for machines: ``{"ok", "settings": [...], "checks": [...]}``."""

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .replies import Message, ToolCall, ToolSpec, Turn
-from .responder import JSON_OBJECT_SCHEMA
+from .responder import JSON_OBJECT_SCHEMA, as_mapping, as_mappings
 
 __all__ = ["cohere_call_id", "cohere_parameters_schema", "cohere_turn", "generic_turn"]
 
@@ -50,16 +50,6 @@ _COHERE_ROLES: Final[Mapping[str, str]] = {
     "SYSTEM": "system",
     "CHATBOT": "assistant",
 }
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(value, list | tuple):
-        return []
-    return [v for v in value if isinstance(v, Mapping)]
 
 
 def _text(value: Any) -> str:
@@ -89,7 +79,7 @@ def _cohere_call(call: Mapping[str, Any]) -> ToolCall:
 def _outputs_text(outputs: Any) -> str:
     """A tool result's text: ``{"output": "..."}`` gives the string, other outputs JSON."""
     texts = []
-    for output in _dicts(outputs):
+    for output in as_mappings(outputs):
         value = output.get("output") if len(output) == 1 else None
         texts.append(value if isinstance(value, str) else json.dumps(dict(output)))
     return "\n".join(texts)
@@ -104,7 +94,9 @@ def _append_results(messages: list[Message], results: Any) -> None:
     answers a call of the turn, as in the other APIs.
     """
     known = {call.call_id for m in messages for call in m.tool_calls}
-    pairs = [(_cohere_call(_mapping(r.get("call"))), r.get("outputs")) for r in _dicts(results)]
+    pairs = [
+        (_cohere_call(as_mapping(r.get("call"))), r.get("outputs")) for r in as_mappings(results)
+    ]
     missing = tuple(call for call, _ in pairs if call.call_id not in known)
     if missing:
         messages.append(Message(role="assistant", tool_calls=missing))
@@ -122,8 +114,8 @@ def cohere_parameters_schema(definitions: Any) -> dict[str, Any]:
     """
     properties: dict[str, Any] = {}
     required: list[str] = []
-    for name, spec in _mapping(definitions).items():
-        spec = _mapping(spec)
+    for name, spec in as_mapping(definitions).items():
+        spec = as_mapping(spec)
         prop = _json_type(_text(spec.get("type")) or "str")
         if isinstance(spec.get("description"), str):
             prop["description"] = spec["description"]
@@ -149,12 +141,12 @@ def cohere_turn(details: Mapping[str, Any], request: Mapping[str, Any], model: s
     preamble = request.get("preambleOverride")
     if isinstance(preamble, str) and preamble:
         messages.append(Message(role="system", text=preamble))
-    for entry in _dicts(request.get("chatHistory")):
+    for entry in as_mappings(request.get("chatHistory")):
         role = str(entry.get("role", "USER")).upper()
         if role == "TOOL":
             _append_results(messages, entry.get("toolResults"))
             continue
-        calls = tuple(_cohere_call(c) for c in _dicts(entry.get("toolCalls")))
+        calls = tuple(_cohere_call(c) for c in as_mappings(entry.get("toolCalls")))
         messages.append(
             Message(
                 role=_COHERE_ROLES.get(role, "user"),
@@ -173,9 +165,9 @@ def cohere_turn(details: Mapping[str, Any], request: Mapping[str, Any], model: s
             description=_text(t.get("description")),
             parameters=cohere_parameters_schema(t.get("parameterDefinitions")),
         )
-        for t in _dicts(request.get("tools"))
+        for t in as_mappings(request.get("tools"))
     )
-    response_format = _mapping(request.get("responseFormat"))
+    response_format = as_mapping(request.get("responseFormat"))
     schema: Mapping[str, Any] | None = None
     if response_format.get("type") == "JSON_OBJECT":
         given = response_format.get("schema")
@@ -199,7 +191,7 @@ def _content_text(content: Any) -> str:
         return content
     return "\n".join(
         part["text"]
-        for part in _dicts(content)
+        for part in as_mappings(content)
         if str(part.get("type", "TEXT")).upper() == "TEXT" and isinstance(part.get("text"), str)
     )
 
@@ -212,7 +204,7 @@ def _generic_message(message: Mapping[str, Any]) -> Message:
             arguments=_text(call.get("arguments")) or "{}",
             call_id=_text(call.get("id")),
         )
-        for call in _dicts(message.get("toolCalls"))
+        for call in as_mappings(message.get("toolCalls"))
     )
     tool_call_id = message.get("toolCallId") if role == "tool" else None
     return Message(
@@ -229,22 +221,22 @@ def generic_turn(details: Mapping[str, Any], request: Mapping[str, Any], model: 
         ToolSpec(
             name=_text(t.get("name")),
             description=_text(t.get("description")),
-            parameters=_mapping(t.get("parameters")),
+            parameters=as_mapping(t.get("parameters")),
         )
-        for t in _dicts(request.get("tools"))
+        for t in as_mappings(request.get("tools"))
         if str(t.get("type", "FUNCTION")).upper() == "FUNCTION"
     )
-    response_format = _mapping(request.get("responseFormat"))
+    response_format = as_mapping(request.get("responseFormat"))
     kind = response_format.get("type")
     schema: Mapping[str, Any] | None = None
     if kind == "JSON_SCHEMA":
-        schema = _mapping(_mapping(response_format.get("jsonSchema")).get("schema"))
+        schema = as_mapping(as_mapping(response_format.get("jsonSchema")).get("schema"))
     elif kind == "JSON_OBJECT":
         schema = JSON_OBJECT_SCHEMA
     return Turn(
         api="native",
         model=model,
-        messages=tuple(_generic_message(m) for m in _dicts(request.get("messages"))),
+        messages=tuple(_generic_message(m) for m in as_mappings(request.get("messages"))),
         tools=tools,
         output_schema=schema,
         body=details,

@@ -44,6 +44,8 @@ from .schema_instance import schema_instance
 __all__ = [
     "HANDOFF_PREFIX",
     "JSON_OBJECT_SCHEMA",
+    "as_mapping",
+    "as_mappings",
     "chat_turn",
     "default_responder",
     "estimate_usage",
@@ -74,14 +76,14 @@ _TOKENS_PER_MESSAGE: Final = 4
 
 def chat_turn(body: Mapping[str, Any]) -> Turn:
     """Normalise a ``/chat/completions`` request body."""
-    messages = tuple(_chat_message(m) for m in _dicts(body.get("messages")))
+    messages = tuple(_chat_message(m) for m in as_mappings(body.get("messages")))
     tools = tuple(
-        _tool_spec(_mapping(t.get("function")))
-        for t in _dicts(body.get("tools"))
+        _tool_spec(as_mapping(t.get("function")))
+        for t in as_mappings(body.get("tools"))
         if t.get("type") == "function"
     )
-    response_format = _mapping(body.get("response_format"))
-    schema = _output_schema(response_format, _mapping(response_format.get("json_schema")))
+    response_format = as_mapping(body.get("response_format"))
+    schema = _output_schema(response_format, as_mapping(response_format.get("json_schema")))
     return Turn(
         api="chat",
         model=str(body.get("model", "")),
@@ -109,9 +111,10 @@ def responses_turn(body: Mapping[str, Any], history: Sequence[Message]) -> Turn:
     if isinstance(raw_input, str):
         messages.append(Message(role="user", text=raw_input))
     else:
-        _append_items(messages, _dicts(raw_input))
-    tools = tuple(_tool_spec(t) for t in _dicts(body.get("tools")) if t.get("type") == "function")
-    text_format = _mapping(_mapping(body.get("text")).get("format"))
+        _append_items(messages, as_mappings(raw_input))
+    offered = as_mappings(body.get("tools"))
+    tools = tuple(_tool_spec(t) for t in offered if t.get("type") == "function")
+    text_format = as_mapping(as_mapping(body.get("text")).get("format"))
     return Turn(
         api="responses",
         model=str(body.get("model", "")),
@@ -132,18 +135,18 @@ def _output_schema(
     """
     kind = response_format.get("type")
     if kind == "json_schema":
-        return _mapping(holder.get("schema"))
+        return as_mapping(holder.get("schema"))
     if kind == "json_object":
         return JSON_OBJECT_SCHEMA
     return None
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
+def as_mapping(value: Any) -> Mapping[str, Any]:
     """``value`` when it is a JSON object, else an empty one."""
     return value if isinstance(value, Mapping) else {}
 
 
-def _dicts(value: Any) -> list[Mapping[str, Any]]:
+def as_mappings(value: Any) -> list[Mapping[str, Any]]:
     """The mappings in a JSON list; anything else is treated as empty."""
     if not isinstance(value, list | tuple):
         return []
@@ -156,7 +159,7 @@ def _text_of(content: Any) -> str:
         return content
     texts = [
         part["text"]
-        for part in _dicts(content)
+        for part in as_mappings(content)
         if part.get("type", "text") in _TEXT_PART_TYPES and isinstance(part.get("text"), str)
     ]
     return "\n".join(texts)
@@ -170,7 +173,7 @@ def _chat_message(message: Mapping[str, Any]) -> Message:
             arguments=str(fn.get("arguments") or "{}"),
             call_id=str(call.get("id") or ""),
         )
-        for call in _dicts(message.get("tool_calls"))
+        for call in as_mappings(message.get("tool_calls"))
         if isinstance(fn := call.get("function"), Mapping)
     )
     tool_call_id = message.get("tool_call_id") if role == "tool" else None
@@ -298,7 +301,7 @@ def _tool_choice(turn: Turn) -> Any:
     """The tool choice in chat/Responses shape; native ``toolChoice`` is mapped to it."""
     if turn.api != "native":
         return turn.body.get("tool_choice")
-    native = _mapping(_mapping(turn.body.get("chatRequest")).get("toolChoice"))
+    native = as_mapping(as_mapping(turn.body.get("chatRequest")).get("toolChoice"))
     kind = str(native.get("type", "")).lower()
     if kind == "function":
         return {"type": "function", "name": native.get("name")}

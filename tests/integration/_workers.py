@@ -16,7 +16,7 @@ _provider: OCIProvider | None = None
 def run_with(provider: OCIProvider, prompt: str) -> dict[str, Any]:
     """A whole agent run in this process, with a provider that was pickled to it."""
     result = asyncio.run(_run(provider, prompt))
-    return {"output": result, "client_built_here": provider.client() is not None}
+    return {"output": result}
 
 
 async def _run(provider: OCIProvider, prompt: str) -> str:

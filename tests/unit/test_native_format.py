@@ -7,7 +7,6 @@ from typing import Any
 
 from agents import ModelSettings
 from agents.models.chatcmpl_converter import Converter
-from agents.models.chatcmpl_stream_handler import ChatCmplStreamHandler  # noqa: F401  (API used by the model)
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage
 
