@@ -29,6 +29,7 @@ from .errors import (
     ProfileNotFoundError,
     UnknownAuthTypeError,
     UnknownRegionError,
+    UnsupportedClientError,
 )
 from .models import OCIChatCompletionsModel, OCIResponsesModel
 from .native_model import OCINativeModel
@@ -79,5 +80,6 @@ __all__ = [
     "ProfileNotFoundError",
     "UnknownAuthTypeError",
     "UnknownRegionError",
+    "UnsupportedClientError",
     "__version__",
 ]

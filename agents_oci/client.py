@@ -8,15 +8,26 @@ lazily, on first use, and shared by every model built from the connection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import os
+from dataclasses import dataclass, fields, replace
 from typing import Any, Final
 
 from openai import AsyncOpenAI
 
 from .credentials import CredentialSource, build_source, principal_signer
-from .errors import ConflictingArgumentsError
+from .errors import ConflictingArgumentsError, MissingCompartmentError
+from .oracle_auth import (
+    OracleAuthSource,
+    auth_label,
+    auth_region,
+    check_auth_conflict,
+    check_client,
+    check_oracle_auth,
+    pickle_refusal,
+)
 from .refresher import Refresher
 from .settings import Settings, resolve, safe_url
+from .sourced import Sourced
 from .transport import (
     BearerCore,
     SigningCore,
@@ -56,6 +67,8 @@ class ConnectionOptions:
     base_url: str | None = None
     signer: Any | None = None
     api_key: str | None = None
+    auth: Any | None = None
+    """One of Oracle's auth objects (``oci_openai`` / ``oci_genai_auth``)."""
 
     def keywords(self) -> dict[str, Any]:
         """The keywords to pass to a model or provider constructor."""
@@ -71,6 +84,7 @@ class ConnectionOptions:
     def _shown(self) -> list[tuple[str, str]]:
         hidden = {
             "signer": type(self.signer).__name__,
+            "auth": auth_label(self.auth),
             "api_key": "<redacted>",
             "base_url": repr(safe_url(self.base_url or "")),
         }
@@ -81,8 +95,10 @@ class ConnectionOptions:
 
         Only what the caller passed travels: names, paths, OCIDs. A signer
         object holds private key material and cannot be rebuilt elsewhere, so
-        it is refused with the alternative.
+        it is refused with the alternative, as is an auth object.
         """
+        if self.auth is not None:
+            raise pickle_refusal(owner, self.auth)
         if self.signer is not None:
             raise TypeError(
                 f"{owner} built with signer= cannot be pickled: the signer holds private key "
@@ -94,8 +110,15 @@ class ConnectionOptions:
 
 
 def check_no_conflict(options: ConnectionOptions, openai_client: object | None) -> None:
-    """A caller's client already carries its connection: refuse keywords beside it."""
+    """A caller's client already carries its connection: refuse keywords beside it.
+
+    Also refuses a client that signs with Oracle's auth flow, and keywords that
+    contradict ``auth=``.
+    """
     given = options.given()
+    if openai_client is not None:
+        check_client(openai_client)
+    check_auth_conflict(given)
     if openai_client is not None and given:
         names = ", ".join(given)
         raise ConflictingArgumentsError(
@@ -111,6 +134,9 @@ def resolve_connection(options: ConnectionOptions) -> tuple[Settings, Any | None
     The one place connection keywords meet :func:`~agents_oci.settings.resolve`:
     the models, the provider and ``agents-oci doctor`` all resolve through it.
     """
+    check_auth_conflict(options.given())
+    if options.auth is not None:
+        return _resolve_auth_object(options), None
     principal: list[Any] = [options.signer] if options.signer is not None else []
 
     def principal_region(auth_type: str) -> str | None:
@@ -135,6 +161,42 @@ def resolve_connection(options: ConnectionOptions) -> tuple[Settings, Any | None
     return settings, principal[0] if principal else None
 
 
+def _resolve_auth_object(options: ConnectionOptions) -> Settings:
+    """Settings for ``auth=``: resolved as for ``signer=``, its sources naming the auth object."""
+    auth = options.auth
+    check_oracle_auth(auth)
+    label = f"auth= ({auth_label(auth)})"
+    try:
+        settings = resolve(
+            region=options.region,
+            compartment_id=options.compartment_id,
+            project_id=options.project_id,
+            base_url=options.base_url,
+            signer_supplied=True,
+            principal_region=lambda _: auth_region(auth),
+        )
+    except MissingCompartmentError:
+        raise MissingCompartmentError(
+            f"No compartment for {label}: an auth object carries credentials, not a "
+            "compartment (sources in order: argument compartment_id, environment "
+            "OCI_COMPARTMENT_ID). Fix: pass compartment_id='ocid1.compartment...' (as "
+            "AsyncOciOpenAI(compartment_id=...) needed) or set OCI_COMPARTMENT_ID."
+        ) from None
+    region = settings.region
+    if region.source == "principal signer":
+        region = Sourced(region.value, label)
+    settings = replace(settings, auth_type=Sourced("signer", label), region=region)
+    profile, config_file = getattr(auth, "profile_name", None), getattr(auth, "config_file", None)
+    if isinstance(profile, str) and isinstance(config_file, str):
+        # Where the auth object read its credentials (agents_oci reads nothing there).
+        settings = replace(
+            settings,
+            profile=Sourced(profile, label),
+            config_file=Sourced(os.path.abspath(os.path.expanduser(config_file)), label),
+        )
+    return settings
+
+
 class OCIConnection:
     """Resolved settings, their refreshing credentials, and one lazily built client."""
 
@@ -152,7 +214,11 @@ class OCIConnection:
             return  # a bearer key: nothing to load, nothing to refresh
         if signer is None and self.settings.auth_type.value in _PRINCIPALS:
             signer = principal_signer(self.settings.auth_type.value)
-        source: CredentialSource = build_source(self.settings, signer)
+        source: CredentialSource = (
+            OracleAuthSource(options.auth)
+            if options.auth is not None
+            else build_source(self.settings, signer)
+        )
         self.refresher = Refresher(source)
         self.refresher.load_now()
 

@@ -24,6 +24,7 @@ __all__ = [
     "ConflictingArgumentsError",
     "InvalidConfigValueError",
     "CredentialsError",
+    "UnsupportedClientError",
 ]
 
 
@@ -92,3 +93,7 @@ class InvalidConfigValueError(OCIConfigurationError):
 
 class CredentialsError(OCIConfigurationError):
     """Credentials could not be built (token file, principal signer, ...)."""
+
+
+class UnsupportedClientError(OCIConfigurationError):
+    """An ``openai_client=`` that cannot work under the Agents SDK (Oracle's ``AsyncOciOpenAI``)."""

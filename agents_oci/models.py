@@ -72,6 +72,7 @@ class _OCIModel:
         openai_client: AsyncOpenAI | None = None,
         signer: Any | None = None,
         api_key: str | None = None,
+        auth: Any | None = None,
     ) -> None:
         name = check_model_name(model)
         options = ConnectionOptions(
@@ -84,6 +85,7 @@ class _OCIModel:
             base_url=base_url,
             signer=signer,
             api_key=api_key,
+            auth=auth,
         )
         client, self._connection = connect(options, openai_client, request_timeout)
         self._owns_connection = self._connection is not None

@@ -81,6 +81,7 @@ class OCINativeModel(Model):
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
         signer: Any | None = None,
         api_key: str | None = None,
+        auth: Any | None = None,
         _connection: OCIConnection | None = None,
     ) -> None:
         self.model = check_model_name(model)
@@ -100,6 +101,7 @@ class OCINativeModel(Model):
             base_url=base_url,
             signer=signer,
             api_key=api_key,
+            auth=auth,
         )
         self._owns_connection = _connection is None
         self._connection = _connection or OCIConnection(options, request_timeout=request_timeout)

@@ -95,6 +95,7 @@ class OCIProvider(ModelProvider):
         openai_client: AsyncOpenAI | None = None,
         signer: Any | None = None,
         api_key: str | None = None,
+        auth: Any | None = None,
         default_model: str | None = None,
         native_api_format: ApiFormat | None = None,
     ) -> None:
@@ -108,6 +109,7 @@ class OCIProvider(ModelProvider):
             base_url=base_url,
             signer=signer,
             api_key=api_key,
+            auth=auth,
         )
         check_no_conflict(options, openai_client)
         self._client = openai_client
