@@ -28,3 +28,14 @@ def test_offline_example_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Sunny in Paris" in done.stdout
+
+
+def test_oracle_auth_example_runs(tmp_path: Path) -> None:
+    script = tmp_path / "oracle_auth.py"
+    script.write_text(section_code("Using Oracle's auth objects"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "You said: Hello" in done.stdout
