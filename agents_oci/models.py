@@ -188,8 +188,11 @@ class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
     emulator), ``request_timeout`` (seconds; generous by default for slow
     reasoning models), ``api_key`` (a Generative AI API key, sent as a bearer
     token instead of a signature). Pass ``openai_client=`` to use a client you
-    configured yourself (it is never closed by this model), or ``signer=`` to
-    sign with any ``oci`` SDK signer.
+    configured yourself (it is never closed by this model), ``signer=`` to
+    sign with any ``oci`` SDK signer, or ``auth=`` with one of Oracle's auth
+    objects (``oci_openai.OciSessionAuth(...)`` and the like, from
+    ``oci-openai`` or ``oci-genai-auth``): its signer signs and agents_oci
+    refreshes it; its own ``httpx`` auth flow never runs.
 
     Models can be pickled (for multiprocessing, Ray, durable-execution
     workers): only the model name and keywords travel, and the other process

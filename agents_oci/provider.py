@@ -73,6 +73,9 @@ class OCIProvider(ModelProvider):
         agent = Agent(name="assistant", model="responses:openai.gpt-5.5-pro")
         Runner.run_sync(agent, "hi", run_config=RunConfig(model_provider=provider))
 
+    Takes the connection keywords of :class:`OCIChatCompletionsModel`,
+    ``auth=`` (one of Oracle's auth objects) included.
+
     Settings and credentials are resolved when the provider is constructed, so
     configuration mistakes fail here, not in the middle of a run. A provider
     can be pickled into worker processes: only its keywords travel, and each
