@@ -13,13 +13,12 @@ from typing import Any, Final
 
 from openai import AsyncOpenAI
 
-from .credentials import CredentialSource, build_source, principal_signer
+from .auth.credentials import CredentialSource, build_source, principal_signer
+from .auth.refresher import Refresher
+from .config.settings import Settings, resolve, safe_url
 from .errors import ConflictingArgumentsError
-from .refresher import Refresher
-from .settings import Settings, resolve, safe_url
-from .transport import (
-    BearerCore,
-    SigningCore,
+from .http.core import BearerCore, SigningCore
+from .http.library import (
     default_tls_context,
     http_library,
     make_auth,
@@ -108,7 +107,7 @@ def check_no_conflict(options: ConnectionOptions, openai_client: object | None) 
 def resolve_connection(options: ConnectionOptions) -> tuple[Settings, Any | None]:
     """Settings for ``options``, and the principal signer built to learn the region, if any.
 
-    The one place connection keywords meet :func:`~agents_oci.settings.resolve`:
+    The one place connection keywords meet :func:`~agents_oci.config.settings.resolve`:
     the models, the provider and ``agents-oci doctor`` all resolve through it.
     """
     principal: list[Any] = [options.signer] if options.signer is not None else []
