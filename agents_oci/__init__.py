@@ -14,7 +14,7 @@ directly. The offline emulator lives in :mod:`agents_oci.testing`.
 
 from __future__ import annotations
 
-from .client import DEFAULT_REQUEST_TIMEOUT
+from .connection import DEFAULT_REQUEST_TIMEOUT
 from .errors import (
     ConfigFileNotFoundError,
     ConflictingArgumentsError,
@@ -32,7 +32,7 @@ from .errors import (
     UnsupportedClientError,
 )
 from .models import OCIChatCompletionsModel, OCIResponsesModel
-from .native_model import OCINativeModel
+from .native.model import OCINativeModel
 from .provider import NATIVE_PREFIX, RESPONSES_PREFIX, OCIProvider
 from .service_errors import (
     AuthenticationFailedError,

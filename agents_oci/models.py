@@ -1,7 +1,7 @@
 """The Agents SDK models, pointed at OCI through a signed client.
 
 Both classes are the SDK's own OpenAI models over a client from
-:class:`~agents_oci.client.OCIConnection`: every conversion, streaming and
+:class:`~agents_oci.connection.OCIConnection`: every conversion, streaming and
 tool-calling behaviour is the SDK's. What they add is construction from OCI
 connection keywords, ownership (a model closes only a client it built), and
 errors at the edge: OCI failures come out as the typed errors of
@@ -17,7 +17,7 @@ import openai
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
 from openai import AsyncOpenAI
 
-from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
+from .connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
 from .errors import InvalidModelNameError
 from .service_errors import ErrorContext, translate
 

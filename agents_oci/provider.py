@@ -7,11 +7,11 @@ from typing import Any, Final, cast
 from agents.models.interface import Model, ModelProvider
 from openai import AsyncOpenAI
 
-from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
+from .connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
 from .errors import InvalidModelNameError
 from .models import OCIChatCompletionsModel, OCIResponsesModel, check_model_name
-from .native_format import ApiFormat
-from .native_model import DEDICATED_PREFIX, OCINativeModel
+from .native.format import ApiFormat
+from .native.model import DEDICATED_PREFIX, OCINativeModel
 
 __all__ = ["NATIVE_PREFIX", "RESPONSES_PREFIX", "OCIProvider", "route"]
 

@@ -139,7 +139,7 @@ class OCIServerError(OCIServiceError):
 
 def _restore(kind_name: str, state: dict[str, Any]) -> openai.APIStatusError:
     """Unpickling: the same typed error, over a minimal response with its request id."""
-    from .transport import http_library
+    from .http.library import http_library
 
     library = http_library()
     request = library.Request(state["method"], state["url"])

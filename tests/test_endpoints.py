@@ -5,7 +5,7 @@ from __future__ import annotations
 import oci.regions
 import pytest
 
-from agents_oci.endpoints import (
+from agents_oci.config.endpoints import (
     canonical_region,
     inference_base_url,
     native_base_url,

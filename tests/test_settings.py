@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agents_oci.config.settings import AUTH_TYPES, PRECEDENCE, UNSET, Settings, Sourced, resolve
 from agents_oci.errors import (
     ConfigFileNotFoundError,
     ConflictingArgumentsError,
@@ -23,7 +24,6 @@ from agents_oci.errors import (
     UnknownAuthTypeError,
     UnknownRegionError,
 )
-from agents_oci.settings import AUTH_TYPES, PRECEDENCE, UNSET, Settings, Sourced, resolve
 
 TENANCY = "ocid1.tenancy.oc1..aaaaaaaatenancy"
 USER = "ocid1.user.oc1..aaaaaaaauser"

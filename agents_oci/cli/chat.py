@@ -14,7 +14,7 @@ import click
 from agents import Agent, RunConfig, Runner
 from rich.console import Console
 
-from ..client import DEFAULT_REQUEST_TIMEOUT, OCIConnection
+from ..connection import DEFAULT_REQUEST_TIMEOUT, OCIConnection
 from ..errors import OCIConfigurationError
 from ..provider import RESPONSES_PREFIX, OCIProvider
 from .explain import diagnose, error_context

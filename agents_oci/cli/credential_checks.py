@@ -1,6 +1,6 @@
 """Checks of the credentials, loaded exactly as the models load them.
 
-:func:`agents_oci.credentials.build_source` and its ``load()`` are the calls
+:func:`agents_oci.auth.credentials.build_source` and its ``load()`` are the calls
 ``OCIConnection`` makes; on top of them the doctor compares the profile's
 fingerprint with the key's and reads the session token's expiry. Nothing
 here prints key material, a pass phrase or a token: only paths, sizes,
@@ -18,10 +18,10 @@ from typing import Any, Final
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from ..credentials import SigningKey, build_source, principal_signer
+from ..auth.credentials import SigningKey, build_source, principal_signer
+from ..auth.refresher import ADVISORY_WINDOW
+from ..config.settings import PRINCIPALS, Settings
 from ..errors import CredentialsError, OCIConfigurationError
-from ..refresher import ADVISORY_WINDOW
-from ..settings import PRINCIPALS, Settings
 from .report import Check
 from .settings_checks import failure_check, file_exposure
 

@@ -1,6 +1,6 @@
 """``agents-oci doctor``: every setting with its source, and what is wrong with the setup.
 
-The settings are resolved with :func:`agents_oci.settings.resolve` and the
+The settings are resolved with :func:`agents_oci.config.settings.resolve` and the
 arguments ``OCIConnection`` passes it, so the doctor sees what a model built
 with the same keywords would see; the credentials are loaded with the same
 calls. Exit status: 0 when no check failed, 1 otherwise.
@@ -15,9 +15,9 @@ from typing import Any
 import click
 from rich.console import Console
 
-from ..client import ConnectionOptions, resolve_connection
+from ..config.settings import Settings
+from ..connection import ConnectionOptions, resolve_connection
 from ..errors import OCIConfigurationError
-from ..settings import Settings
 from .credential_checks import credential_checks
 from .live import live_check
 from .options import connection_flags, connection_options

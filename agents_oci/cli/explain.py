@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import openai
 
+from ..config.settings import Settings
 from ..errors import OCIConfigurationError
 from ..provider import RESPONSES_PREFIX
 from ..service_errors import ErrorContext, OCIServiceError, translate
-from ..settings import Settings
 
 __all__ = ["Diagnosis", "diagnose", "error_context"]
 

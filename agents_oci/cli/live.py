@@ -1,6 +1,6 @@
 """``doctor --live MODEL``: one tiny signed request, and what its outcome means.
 
-The request goes through :class:`~agents_oci.client.OCIConnection`, the
+The request goes through :class:`~agents_oci.connection.OCIConnection`, the
 signed client every model uses, so it meets the same settings, credentials,
 signature and headers as a user's agent. It asks for at most a few tokens
 and stores nothing (``store=False`` on the Responses API).
@@ -14,8 +14,8 @@ from typing import Any, Final
 
 from openai import AsyncOpenAI
 
-from ..client import ConnectionOptions, OCIConnection
-from ..settings import Settings
+from ..config.settings import Settings
+from ..connection import ConnectionOptions, OCIConnection
 from .explain import diagnose, error_context
 from .report import Check
 

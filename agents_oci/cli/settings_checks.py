@@ -1,6 +1,6 @@
 """Checks of the resolved settings: config file, profile, auth type, region, OCIDs, tracing.
 
-The values themselves come from :func:`agents_oci.settings.resolve`, which
+The values themselves come from :func:`agents_oci.config.settings.resolve`, which
 has already refused anything malformed; these checks say what each value
 means (realm, endpoint, OCID type) and look at what resolve does not
 (file permissions, the other profiles, tracing).
@@ -14,7 +14,8 @@ import stat
 from collections.abc import Mapping
 from typing import Final
 
-from ..endpoints import inference_base_url, realm_domain
+from ..config.endpoints import inference_base_url, realm_domain
+from ..config.settings import Settings
 from ..errors import (
     ConfigFileNotFoundError,
     ConflictingArgumentsError,
@@ -29,7 +30,6 @@ from ..errors import (
     UnknownAuthTypeError,
     UnknownRegionError,
 )
-from ..settings import Settings
 from .report import Check, SettingRow
 
 __all__ = [

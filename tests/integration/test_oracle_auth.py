@@ -397,7 +397,7 @@ def test_a_plain_client_over_oracle_auth_flow_is_refused(
 def test_a_session_token_that_cannot_be_reread_names_the_fix(
     emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch, package: str
 ) -> None:
-    from agents_oci.oracle_auth import OracleAuthSource
+    from agents_oci.auth.oracle import OracleAuthSource
 
     source = OracleAuthSource(make_auth(package, "session", emu, monkeypatch))
     assert source.can_refresh and source.load(force=False).key_id.startswith("ST$")

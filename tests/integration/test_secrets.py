@@ -12,7 +12,7 @@ import pytest
 from agents import Agent, RunConfig, Runner
 
 from agents_oci import OCIProvider, OCIResponsesModel
-from agents_oci.credentials import InsecureKeyFileWarning
+from agents_oci.auth.credentials import InsecureKeyFileWarning
 from agents_oci.testing import OCIEmulator
 
 from .conftest import CHAT_MODEL, RESPONSES_MODEL, auth_for

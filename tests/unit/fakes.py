@@ -7,7 +7,7 @@ import time
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from agents_oci.credentials import SigningKey
+from agents_oci.auth.credentials import SigningKey
 
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 

@@ -117,7 +117,7 @@ def _check(text: str, env: dict[str, str], kwargs: dict[str, Any], tmp: Path) ->
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
     env = {k: v.replace("{config}", str(config)) for k, v in env.items() if "\x00" not in v}
     with mock.patch.dict(os.environ, {**clean, **env}, clear=True), mock.patch(
-        "agents_oci.client.principal_signer", off_oci
+        "agents_oci.connection.principal_signer", off_oci
     ):
         try:
             OCIProvider(**kwargs)

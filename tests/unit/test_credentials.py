@@ -19,7 +19,7 @@ from agents_oci import (
     OCIChatCompletionsModel,
     OCIProvider,
 )
-from agents_oci.credentials import SignerSource, token_expiry
+from agents_oci.auth.credentials import SignerSource, token_expiry
 
 TENANCY = "ocid1.tenancy.oc1..aaaaaaaatenancy"
 USER = "ocid1.user.oc1..aaaaaaaauser"

@@ -10,8 +10,8 @@ from agents.models.chatcmpl_converter import Converter
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage
 
-from agents_oci.native_format import completion_from_native, request_body
-from agents_oci.native_stream import ChunkTranslator
+from agents_oci.native.format import completion_from_native, request_body
+from agents_oci.native.stream import ChunkTranslator
 
 ITEMS: list[Any] = [
     {"role": "developer", "content": "Be brief."},
@@ -151,7 +151,7 @@ IMAGE_ITEMS: list[Any] = [{"role": "user", "content": [
 def test_generic_images_travel_and_cohere_refuses_them() -> None:
     import pytest
 
-    from agents_oci.native_format import UnsupportedContentError
+    from agents_oci.native.format import UnsupportedContentError
 
     body = request_body("GENERIC", messages(IMAGE_ITEMS), [], ModelSettings(), None, stream=False)
     parts = body["messages"][1]["content"]

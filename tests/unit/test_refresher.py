@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from agents_oci.credentials import SigningKey
-from agents_oci.refresher import Refresher
+from agents_oci.auth.credentials import SigningKey
+from agents_oci.auth.refresher import Refresher
 
 from .fakes import KEY, Clock, FakeSource
 

@@ -15,7 +15,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from agents_oci.signing import sign
+from agents_oci.auth.signing import sign
 
 DATE = "Sat, 21 Nov 2026 10:00:00 GMT"
 

@@ -12,10 +12,10 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from agents_oci._httpx import HttpxOCIAuth
-from agents_oci._httpx2 import Httpx2OCIAuth
-from agents_oci.refresher import Refresher
-from agents_oci.transport import SigningCore
+from agents_oci.auth.refresher import Refresher
+from agents_oci.http._httpx import HttpxOCIAuth
+from agents_oci.http._httpx2 import Httpx2OCIAuth
+from agents_oci.http.core import SigningCore
 
 from .fakes import KEY, Clock, FakeSource
 

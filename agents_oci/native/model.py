@@ -7,7 +7,7 @@ async HTTP client as the other models (never the blocking ``oci`` SDK client),
 with the same connection keywords and resolution.
 
 Conversion reuses the Agents SDK: its items become chat-completions messages
-with the SDK's own converter, :mod:`~agents_oci.native_format` turns those into
+with the SDK's own converter, :mod:`~agents_oci.native.format` turns those into
 the native request, and native answers come back as chat-completions objects
 that the SDK's converter and stream handler turn into its items and events.
 """
@@ -31,14 +31,14 @@ from agents.usage import Usage
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response
 
-from .client import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection
-from .endpoints import native_chat_url
-from .errors import InvalidConfigValueError, MissingCompartmentError
-from .models import check_model_name
-from .native_format import ApiFormat, completion_from_native, request_body
-from .native_stream import ChunkTranslator
-from .service_errors import ErrorContext, openai_class, translate
-from .transport import http_library
+from ..config.endpoints import native_chat_url
+from ..connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection
+from ..errors import InvalidConfigValueError, MissingCompartmentError
+from ..http.library import http_library
+from ..models import check_model_name
+from ..service_errors import ErrorContext, openai_class, translate
+from .format import ApiFormat, completion_from_native, request_body
+from .stream import ChunkTranslator
 
 __all__ = ["DEDICATED_PREFIX", "OCINativeModel"]
 

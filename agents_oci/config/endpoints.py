@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Final
 
-from .errors import UnknownRegionError
+from ..errors import UnknownRegionError
 
 __all__ = [
     "NATIVE_CHAT_PATH",

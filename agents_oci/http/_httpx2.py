@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx2
 
+from .core import BearerCore, SigningCore
 from .loops import LoopLocal
 from .streams import guarded, is_event_stream
-from .transport import BearerCore, SigningCore
 
 __all__ = ["Httpx2LoopLocalTransport", "Httpx2OCIAuth"]
 

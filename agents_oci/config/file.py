@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
-from .errors import ConfigFileNotFoundError, InvalidConfigValueError, ProfileNotFoundError
+from ..errors import ConfigFileNotFoundError, InvalidConfigValueError, ProfileNotFoundError
 from .sourced import Sourced
 
 __all__ = ["DEFAULT_PROFILE", "FILE_FIX", "Profile", "expand", "load_profile"]

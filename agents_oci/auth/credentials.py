@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from .errors import CredentialsError, KeyFileError, KeyPassphraseError
+from ..errors import CredentialsError, KeyFileError, KeyPassphraseError
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from ..config.settings import Settings
 
 __all__ = [
     "ApiKeySource",

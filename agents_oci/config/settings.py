@@ -33,9 +33,7 @@ from types import MappingProxyType
 from typing import ClassVar, Final, Literal
 from urllib.parse import urlsplit
 
-from .config_file import DEFAULT_PROFILE, Profile, expand, load_profile
-from .endpoints import canonical_region, inference_base_url, realm_of
-from .errors import (
+from ..errors import (
     ConflictingArgumentsError,
     InvalidConfigValueError,
     InvalidOCIDError,
@@ -43,6 +41,8 @@ from .errors import (
     UnknownAuthTypeError,
     UnknownRegionError,
 )
+from .endpoints import canonical_region, inference_base_url, realm_of
+from .file import DEFAULT_PROFILE, Profile, expand, load_profile
 from .sourced import Sourced
 
 __all__ = [

@@ -20,7 +20,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .native_format import ApiFormat, usage_from_native
+from .format import ApiFormat, usage_from_native
 
 __all__ = ["ChunkTranslator"]
 

@@ -14,9 +14,8 @@ from typing import Any, Final
 
 from openai import AsyncOpenAI
 
-from .credentials import CredentialSource, build_source, principal_signer
-from .errors import ConflictingArgumentsError, MissingCompartmentError
-from .oracle_auth import (
+from .auth.credentials import CredentialSource, build_source, principal_signer
+from .auth.oracle import (
     OracleAuthSource,
     auth_label,
     auth_region,
@@ -25,12 +24,12 @@ from .oracle_auth import (
     check_oracle_auth,
     pickle_refusal,
 )
-from .refresher import Refresher
-from .settings import Settings, resolve, safe_url
-from .sourced import Sourced
-from .transport import (
-    BearerCore,
-    SigningCore,
+from .auth.refresher import Refresher
+from .config.settings import Settings, resolve, safe_url
+from .config.sourced import Sourced
+from .errors import ConflictingArgumentsError, MissingCompartmentError
+from .http.core import BearerCore, SigningCore
+from .http.library import (
     default_tls_context,
     http_library,
     make_auth,
@@ -131,7 +130,7 @@ def check_no_conflict(options: ConnectionOptions, openai_client: object | None) 
 def resolve_connection(options: ConnectionOptions) -> tuple[Settings, Any | None]:
     """Settings for ``options``, and the principal signer built to learn the region, if any.
 
-    The one place connection keywords meet :func:`~agents_oci.settings.resolve`:
+    The one place connection keywords meet :func:`~agents_oci.config.settings.resolve`:
     the models, the provider and ``agents-oci doctor`` all resolve through it.
     """
     check_auth_conflict(options.given())

@@ -33,8 +33,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from ..errors import ConflictingArgumentsError, CredentialsError, UnsupportedClientError
 from .credentials import SignerSource, SigningKey
-from .errors import ConflictingArgumentsError, CredentialsError, UnsupportedClientError
 
 __all__ = [
     "AUTH_CONFLICTS",

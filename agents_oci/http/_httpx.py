@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
+from .core import BearerCore, SigningCore
 from .loops import LoopLocal
 from .streams import guarded, is_event_stream
-from .transport import BearerCore, SigningCore
 
 __all__ = ["HttpxLoopLocalTransport", "HttpxOCIAuth"]
 

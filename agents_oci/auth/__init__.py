@@ -1,0 +1,5 @@
+"""Credentials: sources (API key, session token, principals, signers), the
+refresher that renews them off the event loop, and the pure signature.
+
+Takes :class:`~agents_oci.config.settings.Settings`; knows nothing about HTTP.
+"""
