@@ -25,7 +25,8 @@ from .auth.oracle import (
     pickle_refusal,
 )
 from .auth.refresher import Refresher
-from .config.settings import Settings, resolve, safe_url
+from .config.resolve import resolve
+from .config.settings import Settings, safe_url
 from .config.sourced import Sourced
 from .errors import ConflictingArgumentsError, MissingCompartmentError
 from .http.core import BearerCore, SigningCore
@@ -130,7 +131,7 @@ def check_no_conflict(options: ConnectionOptions, openai_client: object | None) 
 def resolve_connection(options: ConnectionOptions) -> tuple[Settings, Any | None]:
     """Settings for ``options``, and the principal signer built to learn the region, if any.
 
-    The one place connection keywords meet :func:`~agents_oci.config.settings.resolve`:
+    The one place connection keywords meet :func:`~agents_oci.config.resolve.resolve`:
     the models, the provider and ``agents-oci doctor`` all resolve through it.
     """
     check_auth_conflict(options.given())

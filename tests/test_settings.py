@@ -12,7 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents_oci.config.settings import AUTH_TYPES, PRECEDENCE, UNSET, Settings, Sourced, resolve
+from agents_oci.config.precedence import AUTH_TYPES, PRECEDENCE, UNSET
+from agents_oci.config.resolve import resolve
+from agents_oci.config.settings import Settings
+from agents_oci.config.sourced import Sourced
 from agents_oci.errors import (
     ConfigFileNotFoundError,
     ConflictingArgumentsError,

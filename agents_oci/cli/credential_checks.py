@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from ..auth.credentials import SigningKey, build_source, principal_signer
 from ..auth.refresher import ADVISORY_WINDOW
-from ..config.settings import PRINCIPALS, Settings
+from ..config.precedence import PRINCIPALS
+from ..config.settings import Settings
 from ..errors import CredentialsError, OCIConfigurationError
 from .report import Check
 from .settings_checks import failure_check, file_exposure

@@ -1,6 +1,6 @@
 """``agents-oci doctor``: every setting with its source, and what is wrong with the setup.
 
-The settings are resolved with :func:`agents_oci.config.settings.resolve` and the
+The settings are resolved with :func:`agents_oci.config.resolve.resolve` and the
 arguments ``OCIConnection`` passes it, so the doctor sees what a model built
 with the same keywords would see; the credentials are loaded with the same
 calls. Exit status: 0 when no check failed, 1 otherwise.

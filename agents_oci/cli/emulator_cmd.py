@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 import click
 from rich.console import Console
 
-from ..config.settings import PRECEDENCE
+from ..config.precedence import PRECEDENCE
 from .output import err_console, progress
 
 if TYPE_CHECKING:

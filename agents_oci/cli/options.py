@@ -1,6 +1,6 @@
 """The connection flags shared by ``doctor`` and ``chat``, mapped 1:1 to the keywords.
 
-A flag left out is ``None``, which :func:`agents_oci.config.settings.resolve` treats
+A flag left out is ``None``, which :func:`agents_oci.config.resolve.resolve` treats
 as "not passed": the environment and the profile then decide, exactly as
 for ``OCIProvider(...)`` without that keyword.
 """
@@ -12,7 +12,7 @@ from typing import Any, Final, TypeVar
 
 import click
 
-from ..config.settings import AUTH_TYPES
+from ..config.precedence import AUTH_TYPES
 from ..connection import ConnectionOptions
 
 __all__ = ["connection_flags", "connection_options"]

@@ -1,6 +1,6 @@
 """Checks of the resolved settings: config file, profile, auth type, region, OCIDs, tracing.
 
-The values themselves come from :func:`agents_oci.config.settings.resolve`, which
+The values themselves come from :func:`agents_oci.config.resolve.resolve`, which
 has already refused anything malformed; these checks say what each value
 means (realm, endpoint, OCID type) and look at what resolve does not
 (file permissions, the other profiles, tracing).

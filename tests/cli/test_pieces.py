@@ -9,7 +9,7 @@ from rich.console import Console
 from agents_oci.cli.credential_checks import credential_checks, key_fingerprint
 from agents_oci.cli.output import Waiting, progress
 from agents_oci.cli.report import Check, Report, render_text
-from agents_oci.config.settings import resolve
+from agents_oci.config.resolve import resolve
 from agents_oci.testing import OCIEmulator
 from agents_oci.testing.tokens import fingerprint, new_rsa_key
 

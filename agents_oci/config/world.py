@@ -1,0 +1,99 @@
+"""Where resolve() looks: keywords, the environment and the profile, read lazily.
+
+A :class:`World` answers "the first source of this setting that has a value",
+walking one row of :data:`~agents_oci.config.precedence.PRECEDENCE`; the profile
+is read only when a row reaches it, so principals never open a config file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+
+from .endpoints import inference_base_url, realm_of
+from .file import Profile, load_profile
+from .precedence import PRINCIPALS, ROWS, SIGNER_AUTH, AuthType, Source
+from .sourced import Sourced
+
+
+class World:
+    """Everything resolve() may read; sources are looked up here, lazily."""
+
+    def __init__(self, args: Mapping[str, str], environ: Mapping[str, str],
+                 principal_region: Callable[[AuthType], str | None] | None,
+                 signer_supplied: bool = False) -> None:
+        self.args, self.environ, self.principal_region = args, environ, principal_region
+        self.signer_supplied = signer_supplied
+        self.found: dict[str, Sourced[str]] = {}
+        self.auth: AuthType | None = None  # known after the auth_type row
+        self._profile: Profile | None = None
+
+    @property
+    def principal(self) -> bool:
+        """Principals read no config file and no profile."""
+        return self.auth in PRINCIPALS
+
+    def profile(self) -> Profile:
+        if self.principal:
+            return Profile()
+        if self._profile is None:  # read the file once, on first need
+            self._profile = load_profile(self.found["config_file"], self.found["profile"],
+                                         file_chain=ROWS["config_file"].chain(),
+                                         profile_chain=ROWS["profile"].chain())
+        return self._profile
+
+    def first(self, setting: str) -> Sourced[str] | None:
+        """The botocore-style chain: the first source of the row that has a value."""
+        for source in ROWS[setting].sources:
+            hit = self._lookup(source)
+            if hit is not None:
+                return hit
+        return None
+
+    def must(self, setting: str) -> Sourced[str]:
+        hit = self.first(setting)
+        assert hit is not None, f"row {setting} ends with a source that always answers"
+        return hit
+
+    def _lookup(self, source: Source) -> Sourced[str] | None:
+        name = source.name or ""
+        if source.kind in ("argument", "environment"):
+            table = self.args if source.kind == "argument" else self.environ
+            value = table.get(name) or None  # an empty variable counts as unset
+            return None if value is None else Sourced(value, str(source))
+        if source.kind == "profile":
+            return self.profile().get(name)
+        if source.kind == "signer":
+            return Sourced("signer", str(source)) if self.signer_supplied else None
+        if source.kind == "bearer_argument":
+            return Sourced("genai_api_key", str(source)) if name in self.args else None
+        if source.kind == "bearer_environment":
+            return Sourced("genai_api_key", str(source)) if self.environ.get(name) else None
+        if source.kind == "detected":
+            # OCI Functions set this and ship no config file: resource principals.
+            file = self.found["config_file"].value
+            detected = self.environ.get(name) and not os.path.exists(file)
+            return Sourced("resource_principal", str(source)) if detected else None
+        if source.kind == "inferred":
+            return self._infer_auth(name)
+        if source.kind == "principal":
+            # Lazy on purpose: asking a principal for its region may mean network I/O.
+            if not (self.auth in SIGNER_AUTH and self.principal_region):
+                return None
+            region = self.principal_region(self.auth)
+            return Sourced(region, str(source)) if region else None
+        if source.kind == "derived":
+            region = self.found[name].value
+            url = inference_base_url(region)
+            return Sourced(url, f"derived from region {region} (realm {realm_of(region)})")
+        return None if source.name is None else Sourced(source.name, "default")
+
+    def _infer_auth(self, key: str) -> Sourced[str]:
+        profile = self.profile()
+        token = profile.get(key)
+        if token is not None:
+            return Sourced("security_token", token.source)
+        return Sourced("api_key", f"default (profile {profile.name} of {profile.file} "
+                                  f"has no {key})")
+
+
