@@ -29,7 +29,7 @@ from .events import EventStream, chat_frames, responses_frames
 from .faults import Faults
 from .gate import Call, Gate, GateConfig
 from .journal import Journal
-from .native import endpoint_ocid, native_routes
+from .native import endpoint_ocid, model_ocid, native_routes
 from .replies import Message, RawEvents, Reply, Turn, Usage
 from .rules import KNOWN_FIELDS, Family, Guard, ServiceRules, Tenancy
 from .scripting import ReplyScript
@@ -68,6 +68,8 @@ class Backend:
     deployments: DeploymentRegistry = field(default_factory=DeploymentRegistry)
     endpoints: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(endpoint_ocid))
     """Dedicated AI cluster endpoints of the native chat API: endpoint OCID -> model."""
+    model_ocids: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(model_ocid))
+    """Imported and fine-tuned models: model OCID -> the base model whose format it takes."""
     tenancy: Tenancy = field(default_factory=lambda: Tenancy("ocid1.tenancy.oc1..aaaaaaaa"))
     """The compartments and projects that exist."""
 

@@ -19,7 +19,7 @@ from .deployments import DeploymentRegistry
 from .errors import ErrorStyle, check_error_style
 from .faults import Faults
 from .journal import Journal, JournalEntry
-from .native import NATIVE_CHAT_PATH, endpoint_ocid
+from .native import NATIVE_CHAT_PATH, endpoint_ocid, model_ocid
 from .replies import Handler, RawEvents, Reply, ToolCall
 from .rules import ServiceRules, Tenancy
 from .scripting import ReplyScript
@@ -95,6 +95,7 @@ class OCIEmulator:
         self.script = ReplyScript(responder.default_responder)
         self.deployments = DeploymentRegistry()
         self.endpoints = DeploymentRegistry(endpoint_ocid)
+        self.model_ocids = DeploymentRegistry(model_ocid)
         self.app = build_app(
             Backend(
                 rules=self.rules,
@@ -107,6 +108,7 @@ class OCIEmulator:
                 clock=clock,
                 deployments=self.deployments,
                 endpoints=self.endpoints,
+                model_ocids=self.model_ocids,
                 tenancy=self.tenancy,
             )
         )
@@ -249,6 +251,14 @@ class OCIEmulator:
         catalogue offers ``model`` on demand.
         """
         return self.endpoints.add(model, self.region)
+
+    def add_model_ocid(self, base_model: str = "meta.llama-3.3-70b-instruct") -> str:
+        """An imported or fine-tuned model built on ``base_model``; return its model OCID.
+
+        The native chat API serves it on demand with ``modelId`` = that OCID,
+        in ``base_model``'s request format; an unknown model OCID is a 404.
+        """
+        return self.model_ocids.add(base_model, self.region)
 
     def add_model(self, name: str, *, responses_only: bool = False) -> None:
         """Offer another model in the region."""

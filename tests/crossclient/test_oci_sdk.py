@@ -162,3 +162,55 @@ def test_sdk_errors_carry_oci_codes(emu: OCIEmulator) -> None:
         client(emu).chat(details)
     assert caught.value.status == 404 and caught.value.code == "NotAuthorizedOrNotFound"
     assert caught.value.request_id
+
+
+COMMAND_A = "cohere.command-a-03-2025"
+
+
+def test_coherev2_json_tool_call_and_stream(emu: OCIEmulator) -> None:
+    """``CohereChatRequestV2`` (Command A's format in the SDK) is accepted and parsed."""
+    serving = m.OnDemandServingMode(model_id=COMMAND_A)
+    request = m.CohereChatRequestV2(
+        messages=[m.CohereUserMessageV2(content=[m.CohereTextContentV2(text="Grüezi")])]
+    )
+    chat_response = chat(emu, request, serving).data.chat_response
+    assert isinstance(chat_response, m.CohereChatResponseV2)
+    assert isinstance(chat_response.message, m.CohereAssistantMessageV2)
+    assert chat_response.message.content[0].text == "You said: Grüezi"
+    assert chat_response.finish_reason == "COMPLETE"
+
+    tool = m.CohereToolV2(type="FUNCTION", function=m.Function(
+        name="get_weather", description="Weather for a city.",
+        parameters=WEATHER_GENERIC.parameters))
+    request = m.CohereChatRequestV2(
+        messages=[m.CohereUserMessageV2(content=[m.CohereTextContentV2(text="Weather in Oslo?")])],
+        tools=[tool],
+    )
+    chat_response = chat(emu, request, serving).data.chat_response
+    (call,) = chat_response.message.tool_calls
+    assert isinstance(call, m.CohereToolCallV2) and chat_response.finish_reason == "TOOL_CALL"
+    assert call.function["name"] == "get_weather"
+    assert json.loads(call.function["arguments"]) == {"city": "Oslo"}
+    result = m.CohereToolMessageV2(tool_call_id=call.id,
+                                   content=[m.CohereTextContentV2(text="Cold")])
+    request.messages += [m.CohereAssistantMessageV2(tool_calls=[call]), result]
+    chat_response = chat(emu, request, serving).data.chat_response
+    assert chat_response.message.content[0].text == "Tool get_weather returned: Cold"
+
+    request = m.CohereChatRequestV2(
+        messages=[m.CohereUserMessageV2(content=[m.CohereTextContentV2(text="hi")])],
+        is_stream=True,
+    )
+    payloads = events(chat(emu, request, serving))
+    assert payloads[-1]["finishReason"] == "COMPLETE"
+
+
+def test_model_ocid_as_model_id(emu: OCIEmulator) -> None:
+    """Imported and fine-tuned models are named by their model OCID."""
+    ocid = emu.add_model_ocid(LLAMA)
+    request = m.GenericChatRequest(messages=[m.UserMessage(content=[m.TextContent(text="yo")])])
+    result = chat(emu, request, m.OnDemandServingMode(model_id=ocid)).data
+    assert result.chat_response.choices[0].message.content[0].text == "You said: yo"
+    with pytest.raises(oci.exceptions.ServiceError) as caught:
+        chat(emu, request, m.OnDemandServingMode(model_id=ocid[:-4] + "zzzz"))
+    assert caught.value.status == 404
