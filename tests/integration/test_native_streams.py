@@ -141,3 +141,41 @@ async def test_non_ascii_text_survives_both_formats(emu: OCIEmulator, name: str)
     emu.queue_text(text)
     result = await run_streamed(emu, name, "hi")
     assert result.final_output == text
+
+
+COMMAND_A = "cohere.command-a-03-2025"
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+async def test_coherev2_runs_parallel_tools_with_their_ids(emu: OCIEmulator, streamed: bool) -> None:
+    emu.queue_reply(TWO_CALLS, Reply(text="Grüße: both done"))
+    CALLED.clear()
+    native = OCINativeModel(COMMAND_A, api_format="COHEREV2", **auth_for(emu, "api_key").keywords)
+    agent = Agent(name="a", instructions="Use the tools.", model=native, tools=[get_weather, get_time])
+    config = RunConfig(tracing_disabled=True)
+    if streamed:
+        result: Any = Runner.run_streamed(agent, "go", run_config=config)
+        async for _ in result.stream_events():
+            pass
+    else:
+        result = await Runner.run(agent, "go", run_config=config)
+    await native.close()
+    assert CALLED == ["weather:Paris", "time:CET"]
+    assert result.final_output == "Grüße: both done"
+    first, second = (e.body["chatRequest"] for e in emu.journal.entries)
+    assert first["apiFormat"] == second["apiFormat"] == "COHEREV2"
+    assert first["tools"][0] == {"type": "FUNCTION", "function": {
+        "name": "get_weather", "description": "Report the weather in a city.",
+        "parameters": first["tools"][0]["function"]["parameters"]}}
+    assistant = next(m for m in second["messages"] if m.get("toolCalls"))
+    assert [c["id"] for c in assistant["toolCalls"]] == ["call_a", "call_b"]
+    results = [m for m in second["messages"] if m["role"] == "TOOL"]
+    assert [m["toolCallId"] for m in results] == ["call_a", "call_b"]
+
+
+def test_unknown_api_format_names_the_three() -> None:
+    from agents_oci.errors import InvalidConfigValueError
+
+    with pytest.raises(InvalidConfigValueError, match="COHEREV2"):
+        OCINativeModel(COMMAND_A, api_format="COHERE3", compartment_id="ocid1.tenancy.oc1..aa",  # type: ignore[arg-type]
+                       api_key="sk-x", base_url="http://127.0.0.1:9")
