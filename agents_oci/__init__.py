@@ -33,6 +33,7 @@ from .errors import (
 )
 from .models import OCIChatCompletionsModel, OCIResponsesModel
 from .native.model import OCINativeModel
+from .platform import OCIConversationsSession
 from .provider import NATIVE_PREFIX, RESPONSES_PREFIX, OCIProvider
 from .service_errors import (
     AuthenticationFailedError,
@@ -74,6 +75,7 @@ __all__ = [
     "MissingCompartmentError",
     "OCIChatCompletionsModel",
     "OCIConfigurationError",
+    "OCIConversationsSession",
     "OCINativeModel",
     "OCIProvider",
     "OCIResponsesModel",

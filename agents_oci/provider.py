@@ -12,6 +12,7 @@ from .errors import InvalidModelNameError
 from .models import OCIChatCompletionsModel, OCIResponsesModel, check_model_name
 from .native.format import ApiFormat
 from .native.model import DEDICATED_PREFIX, OCINativeModel
+from .platform.conversations import OCIConversationsSession
 
 __all__ = ["NATIVE_PREFIX", "RESPONSES_PREFIX", "OCIProvider", "route"]
 
@@ -155,6 +156,24 @@ class OCIProvider(ModelProvider):
             return self._connection.client()
         assert self._client is not None  # exactly one of the two is set
         return self._client
+
+    def conversations_session(
+        self, conversation_id: str | None = None, **session_settings: Any
+    ) -> OCIConversationsSession:
+        """An OCI conversation as an Agents SDK session, signed like this provider's models.
+
+        ``conversation_id`` resumes one; without it, OCI creates one on first
+        use. Keywords go to ``SessionSettings`` (e.g. ``limit=20``)::
+
+            session = provider.conversations_session()
+            await Runner.run(agent, "hi", session=session,
+                             run_config=RunConfig(model_provider=provider))
+        """
+        return OCIConversationsSession(
+            provider=self,
+            conversation_id=conversation_id,
+            session_settings=session_settings or None,
+        )
 
     async def aclose(self) -> None:
         """Close the shared client if this provider built it."""

@@ -30,6 +30,8 @@ from .faults import Faults
 from .gate import Call, Gate, GateConfig
 from .journal import Journal
 from .native import endpoint_ocid, native_routes
+from .platform_routes import conversation_routes
+from .platform_state import PlatformState
 from .replies import Message, RawEvents, Reply, Turn, Usage
 from .scripting import ReplyScript
 from .signatures import Verifier
@@ -79,6 +81,8 @@ class Backend:
     deployments: DeploymentRegistry = field(default_factory=DeploymentRegistry)
     endpoints: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(endpoint_ocid))
     """Dedicated AI cluster endpoints of the native chat API: endpoint OCID -> model."""
+    platform: PlatformState = field(default_factory=PlatformState)
+    """Conversations, files and vector stores of the agent platform."""
 
 
 class _Endpoints:
@@ -125,12 +129,16 @@ class _Endpoints:
         if rules.zdr and body.get("store") is True:
             raise ServiceError(400, "InvalidParameter", ZDR_STORE, param="store")
         model = self._b.catalogue.check(body.get("model"), "responses")
-        return await self.serve_responses(body, model)
+        project = request.headers.get("openai-project")
+        return await self.serve_responses(body, model, project=project)
 
-    async def serve_responses(self, body: dict[str, Any], model: str) -> Response:
+    async def serve_responses(
+        self, body: dict[str, Any], model: str, *, project: str | None = None
+    ) -> Response:
         """Answer a Responses call with ``model`` (already checked by the caller)."""
-        history = self._history(body.get("previous_response_id"))
-        turn = responder.responses_turn(body, history)
+        platform = self._b.platform
+        history = self._history(body.get("previous_response_id")) + platform.history(body, project)
+        turn = responder.responses_turn(platform.prepared(body), history)
         answer = await self._answer(turn)
         stream = body.get("stream") is True
         if isinstance(answer, RawEvents):
@@ -145,18 +153,12 @@ class _Endpoints:
             usage=usage,
             request=body,
         )
+        compact = platform.compaction_due(body, usage.input_tokens)
+        platform.record(body, final, project, compact)
         self._keep(body, turn, answer, final)
         if not stream:
             return JSONResponse(final)
-        events = wire.response_events(
-            answer,
-            model=model,
-            response_id=response_id,
-            created=created,
-            usage=usage,
-            request=body,
-        )
-        return self._stream(responses_frames(events))
+        return self._stream(responses_frames(wire.body_events(final)))
 
     async def get_response(self, request: Request) -> Response:
         self._guard(request, inference=False)
@@ -261,6 +263,14 @@ def routes(backend: Backend) -> list[BaseRoute]:
         Route("/openai/v1/responses/{response_id}", endpoints.get_response, methods=["GET"])
     )
     table.append(Route("/openai/v1/models", endpoints.list_models, methods=["GET"]))
+    table.extend(
+        conversation_routes(
+            backend.platform.conversations,
+            lambda request: endpoints._guard(request, inference=True),
+            backend.clock,
+            lambda: backend.rules.zdr,
+        )
+    )
     table.extend(deployment_routes(endpoints, backend.deployments, backend.journal))
     table.extend(native_routes(backend))
     return table

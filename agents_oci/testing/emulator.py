@@ -20,6 +20,7 @@ from .errors import ErrorStyle, check_error_style
 from .faults import Faults
 from .journal import Journal, JournalEntry
 from .native import NATIVE_CHAT_PATH, endpoint_ocid
+from .platform_state import PlatformState
 from .replies import Handler, RawEvents, Reply, ToolCall
 from .scripting import ReplyScript
 from .server import BackgroundServer
@@ -84,6 +85,8 @@ class OCIEmulator:
         self.script = ReplyScript(responder.default_responder)
         self.deployments = DeploymentRegistry()
         self.endpoints = DeploymentRegistry(endpoint_ocid)
+        self.platform = PlatformState()
+        """Conversations, files and vector stores of the agent platform."""
         self.app = build_app(
             Backend(
                 rules=self.rules,
@@ -96,6 +99,7 @@ class OCIEmulator:
                 clock=clock,
                 deployments=self.deployments,
                 endpoints=self.endpoints,
+                platform=self.platform,
             )
         )
         self._server = BackgroundServer(self.app)
@@ -268,5 +272,6 @@ class OCIEmulator:
         """Forget the journal, stored responses, faults and scripted replies."""
         self.journal.clear()
         self.store.clear()
+        self.platform.clear()
         self.faults.clear()
         self.script.clear()
