@@ -19,6 +19,7 @@ from .errors import (
     ConfigFileNotFoundError,
     ConflictingArgumentsError,
     CredentialsError,
+    IAMRequiredError,
     InvalidConfigValueError,
     InvalidModelNameError,
     InvalidOCIDError,
@@ -30,6 +31,7 @@ from .errors import (
     UnknownAuthTypeError,
     UnknownRegionError,
     UnsupportedClientError,
+    UnsupportedHostedToolError,
 )
 from .models import OCIChatCompletionsModel, OCIResponsesModel
 from .native.model import OCINativeModel
@@ -67,6 +69,7 @@ __all__ = [
     "ConfigFileNotFoundError",
     "ConflictingArgumentsError",
     "CredentialsError",
+    "IAMRequiredError",
     "InvalidConfigValueError",
     "InvalidModelNameError",
     "InvalidOCIDError",
@@ -83,5 +86,6 @@ __all__ = [
     "UnknownAuthTypeError",
     "UnknownRegionError",
     "UnsupportedClientError",
+    "UnsupportedHostedToolError",
     "__version__",
 ]

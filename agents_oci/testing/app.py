@@ -24,11 +24,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from . import responder, wire
 from .catalogue import ModelCatalogue
 from .deployments import DeploymentRegistry, deployment_routes
+from .document_routes import document_routes
 from .errors import ErrorStyle, ServiceError
 from .events import EventStream, chat_frames, responses_frames
 from .faults import Faults
 from .gate import Call, Gate, GateConfig
 from .journal import Journal
+from .mcp_server import MCP_PATH, mcp_routes
 from .native import endpoint_ocid, native_routes
 from .platform_routes import conversation_routes
 from .platform_state import PlatformState
@@ -139,6 +141,7 @@ class _Endpoints:
         platform = self._b.platform
         history = self._history(body.get("previous_response_id")) + platform.history(body, project)
         turn = responder.responses_turn(platform.prepared(body), history)
+        turn, hosted = platform.hosted(body, turn)
         answer = await self._answer(turn)
         stream = body.get("stream") is True
         if isinstance(answer, RawEvents):
@@ -153,6 +156,7 @@ class _Endpoints:
             usage=usage,
             request=body,
         )
+        hosted.apply(final)
         compact = platform.compaction_due(body, usage.input_tokens)
         platform.record(body, final, project, compact)
         self._keep(body, turn, answer, final)
@@ -263,14 +267,13 @@ def routes(backend: Backend) -> list[BaseRoute]:
         Route("/openai/v1/responses/{response_id}", endpoints.get_response, methods=["GET"])
     )
     table.append(Route("/openai/v1/models", endpoints.list_models, methods=["GET"]))
-    table.extend(
-        conversation_routes(
-            backend.platform.conversations,
-            lambda request: endpoints._guard(request, inference=True),
-            backend.clock,
-            lambda: backend.rules.zdr,
-        )
-    )
+    def guard(request: Request) -> Call:
+        return endpoints._guard(request, inference=True)
+
+    platform = backend.platform
+    zdr = lambda: backend.rules.zdr  # noqa: E731
+    table.extend(conversation_routes(platform.conversations, guard, backend.clock, zdr))
+    table.extend(document_routes(platform.documents, guard, backend.clock))
     table.extend(deployment_routes(endpoints, backend.deployments, backend.journal))
     table.extend(native_routes(backend))
     return table
@@ -293,7 +296,17 @@ def build_app(backend: Backend) -> ASGIApp:
         verify_signatures=lambda: rules.verify_signatures,
         error_style=lambda: rules.error_style,
     )
-    return Gate(router, config)
+    gate = Gate(router, config)
+    mcp = Router(mcp_routes())
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # The MCP stand-in is a third-party server to OCI: no OCI signature, no journal.
+        if scope["type"] == "http" and scope["path"] == MCP_PATH:
+            await mcp(scope, receive, send)
+        else:
+            await gate(scope, receive, send)
+
+    return app
 
 
 def _usage(turn: Turn, reply: Reply) -> Usage:

@@ -82,7 +82,8 @@ def compact_items(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     in the summary) is what makes the next request smaller here.
     """
     users = [
-        i for i, item in enumerate(items)
+        i
+        for i, item in enumerate(items)
         if item.get("type") in (None, "message") and item.get("role") == "user"
     ]
     if not users:

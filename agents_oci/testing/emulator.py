@@ -153,6 +153,27 @@ class OCIEmulator:
         return f"https://inference.generativeai.{self.region}.oci.{domain}/openai/v1"
 
     @property
+    def control_plane_url(self) -> str:
+        """``http://127.0.0.1:PORT/20231130/openai/v1``: vector store CRUD (IAM only).
+
+        On OCI this is ``https://generativeai.{region}.oci.{domain}/20231130/openai/v1``
+        (:attr:`inprocess_control_plane_url`); agents_oci's signed client sends
+        vector store CRUD there by itself.
+        """
+        return f"http://127.0.0.1:{self.port}/20231130/openai/v1"
+
+    @property
+    def inprocess_control_plane_url(self) -> str:
+        """The real control-plane base URL of :attr:`region`, for an ASGI transport."""
+        host = self.inprocess_base_url.removesuffix("/openai/v1").replace("://inference.", "://")
+        return host + "/20231130/openai/v1"
+
+    @property
+    def mcp_url(self) -> str:
+        """``http://127.0.0.1:PORT/mcp``: the emulator's MCP stand-in (``echo``, ``word_count``)."""
+        return f"http://127.0.0.1:{self.port}/mcp"
+
+    @property
     def root_url(self) -> str:
         """``http://127.0.0.1:PORT``: the service endpoint of the ``oci`` SDK's clients.
 

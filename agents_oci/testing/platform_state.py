@@ -13,12 +13,14 @@ turn's model input is smaller (see :mod:`.compaction`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .compaction import compact_items, expand_compaction, threshold_of
 from .conversations import ConversationStore
-from .replies import Message
+from .documents import DocumentStore
+from .hosted import HostedOutcome, check_tool_types, run_hosted
+from .replies import Message, Turn
 from .responder import as_mapping, as_mappings, items_messages
 
 __all__ = ["PlatformState", "conversation_id", "input_items"]
@@ -46,6 +48,16 @@ class PlatformState:
     """The platform's stores, owned by the emulator."""
 
     conversations: ConversationStore = field(default_factory=ConversationStore)
+    documents: DocumentStore = field(default_factory=DocumentStore)
+
+    def hosted(self, body: Mapping[str, Any], turn: Turn) -> tuple[Turn, HostedOutcome]:
+        """Run the hosted tools of a request; the model reads their results."""
+        check_tool_types(body)
+        user = next((m.text for m in reversed(turn.messages) if m.role == "user"), "")
+        outcome = run_hosted(body, user, self.documents)
+        if outcome.messages:
+            turn = replace(turn, messages=(*turn.messages, *outcome.messages))
+        return turn, outcome
 
     def prepared(self, body: dict[str, Any]) -> dict[str, Any]:
         """``body`` with compaction items in ``input`` made readable for the model."""
@@ -92,6 +104,6 @@ class PlatformState:
             self.conversations.append(cid, project, [*input_items(body), *final["output"]])
 
     def clear(self) -> None:
-        """Forget conversations."""
+        """Forget conversations, files and vector stores."""
         self.conversations.clear()
-
+        self.documents.clear()

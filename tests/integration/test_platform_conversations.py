@@ -97,7 +97,12 @@ async def test_three_turns_via_the_session(emu: OCIEmulator) -> None:
     assert session.session_id.startswith("conv_")
     items = await session.get_items()
     assert [i.get("role") for i in items if i.get("type") == "message"] == [
-        "user", "assistant", "user", "assistant", "user", "assistant"
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+        "user",
+        "assistant",
     ]
     assert len(await session.get_items(limit=2)) == 2
     popped = await session.pop_item()
