@@ -35,7 +35,7 @@ from .errors import (
 )
 from .models import OCIChatCompletionsModel, OCIResponsesModel
 from .native.model import OCINativeModel
-from .platform import OCIConversationsSession
+from .platform import OCIConversationsSession, OCIResponsesCompactionSession
 from .provider import NATIVE_PREFIX, RESPONSES_PREFIX, OCIProvider
 from .service_errors import (
     AuthenticationFailedError,
@@ -81,6 +81,7 @@ __all__ = [
     "OCIConversationsSession",
     "OCINativeModel",
     "OCIProvider",
+    "OCIResponsesCompactionSession",
     "OCIResponsesModel",
     "ProfileNotFoundError",
     "UnknownAuthTypeError",

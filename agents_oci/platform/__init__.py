@@ -6,6 +6,7 @@ nothing here builds credentials of its own.
 
 from __future__ import annotations
 
+from .compaction import OCIResponsesCompactionSession
 from .conversations import OCIConversationsSession
 
-__all__ = ["OCIConversationsSession"]
+__all__ = ["OCIConversationsSession", "OCIResponsesCompactionSession"]
