@@ -124,8 +124,8 @@ def _file_search(
             "results": results if "file_search_call.results" in include else None,
         }
     )
-    found = hits[0].text if hits else "No matching content in the vector store."
-    outcome.messages.append(Message(role="tool", text=found, tool_call_id="file_search"))
+    if hits:  # nothing found: the model answers from what it already knows
+        outcome.messages.append(Message(role="tool", text=hits[0].text, tool_call_id="file_search"))
     for index, hit in enumerate(hits[:1]):
         outcome.citations.append(
             {
