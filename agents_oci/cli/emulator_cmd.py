@@ -75,14 +75,15 @@ def _announce(emu: OCIEmulator, base_url: str, require_project: bool, err: Conso
     """The shell lines for stdout (each a comment or an export); the rest to stderr."""
     from ..testing.credentials import new_ocid
 
+    root = base_url.removesuffix("/openai/v1")
     lines = [
         f"# OCI emulator (region {emu.region}) serving {base_url}",
         "# profiles: DEFAULT (API key), SESSION (session token), ENCRYPTED (passphrase key)",
         f"export OCI_CLI_CONFIG_FILE={shlex.quote(emu.config_file)}",
         "export OCI_CLI_PROFILE=DEFAULT",
         "# control-plane host (vector store CRUD, IAM only; agents_oci routes there itself): "
-        + base_url.removesuffix("/openai/v1") + "/20231130/openai/v1",
-        f"# MCP stand-in for HostedMCPTool(server_url=...): {base_url.removesuffix('/openai/v1')}/mcp",
+        f"{root}/20231130/openai/v1",
+        f"# MCP stand-in for HostedMCPTool(server_url=...): {root}/mcp",
     ]
     if require_project:
         lines.append(f"export OCI_PROJECT_ID={new_ocid('generativeaiproject', emu.region)}")
