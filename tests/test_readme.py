@@ -52,7 +52,7 @@ PLATFORM_SECTIONS = {
 def test_platform_examples_run(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
     for heading, expected in PLATFORM_SECTIONS.items():
-        script = tmp_path / "platform.py"
+        script = tmp_path / "platform_example.py"  # not platform.py: that shadows the stdlib
         script.write_text(section_code(heading), encoding="utf-8")
         done = subprocess.run(
             [sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env,
