@@ -58,7 +58,7 @@ async def run_platform(emu: OCIEmulator, out: Console) -> int:
     provider = OCIProvider(
         auth_type="api_key", config_file=emu.config_file, profile="DEFAULT",
         region=emu.region, compartment_id=emu.compartment_id, base_url=emu.base_url,
-        project_id="ocid1.generativeaiproject.oc1.us-chicago-1.amaaaaaademoproject",
+        project_id=emu.project_id,
     )
     try:
         return await _story(emu, provider, out)

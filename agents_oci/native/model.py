@@ -38,7 +38,7 @@ from ..http.library import http_library
 from ..models import check_model_name
 from ..service_errors import ErrorContext, openai_class, translate
 from .format import ApiFormat, completion_from_native, request_body
-from .stream import ChunkTranslator
+from .stream import ChunkTranslator, data_lines
 
 __all__ = ["DEDICATED_PREFIX", "OCINativeModel"]
 
@@ -154,12 +154,7 @@ class OCINativeModel(Model):
 
         async def chunks() -> AsyncIterator[ChatCompletionChunk]:
             try:
-                async for line in response.aiter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if not data or data == "[DONE]":
-                        continue
+                async for data in data_lines(response.aiter_bytes()):
                     for chunk in translator.translate(json.loads(data)):
                         yield ChatCompletionChunk.model_validate(chunk)
             finally:

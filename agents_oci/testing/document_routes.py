@@ -31,7 +31,8 @@ from .responder import as_mapping
 __all__ = ["CONTROL_PLANE_PREFIX", "document_routes"]
 
 CONTROL_PLANE_PREFIX: Final = "/20231130/openai/v1"
-Guard = Callable[[Request], Call]
+Guard = Callable[..., Call]
+"""``guard(request, family=..., json_body=...)``: the app's one guard (``rules.Guard``)."""
 
 
 def _page(data: list[dict[str, Any]]) -> dict[str, Any]:
@@ -52,15 +53,17 @@ class _Documents:
     def __init__(self, store: DocumentStore, guard: Guard, clock: Callable[[], float]) -> None:
         self._store, self._guard, self._clock = store, guard, clock
 
-    def _inference(self, request: Request) -> Call:
+    def _inference(self, request: Request, family: str = "vector_stores") -> Call:
         if _host(request).startswith("generativeai."):
             raise ServiceError(404, "NotAuthorizedOrNotFound", "Not served on this host.")
-        return self._guard(request)
+        # File uploads are multipart, everything else that writes is JSON.
+        json_body = request.method == "POST" and family != "files"
+        return self._guard(request, family=family, json_body=json_body)
 
     def _control(self, request: Request) -> Call:
         if _host(request).startswith("inference."):
             raise ServiceError(404, "NotAuthorizedOrNotFound", "Not served on this host.")
-        call = self._guard(request)
+        call = self._guard(request, family="vector_stores", json_body=request.method == "POST")
         if not call.signed:
             # The control plane takes IAM signatures only, never Generative AI API keys.
             raise ServiceError(401, "NotAuthenticated", AUTH_MESSAGE)
@@ -69,7 +72,7 @@ class _Documents:
     # --- inference host: files ------------------------------------------------
 
     async def upload(self, request: Request) -> Response:
-        self._inference(request)
+        self._inference(request, "files")
         fields = _multipart(request.headers.get("content-type", ""), await request.body())
         if "file" not in fields:
             raise ServiceError(400, "MissingParameter", "file is required.", param="file")
@@ -85,19 +88,19 @@ class _Documents:
         return JSONResponse(stored.body())
 
     async def list_files(self, request: Request) -> Response:
-        self._inference(request)
+        self._inference(request, "files")
         return JSONResponse(_page([f.body() for f in list(self._store.files.values())]))
 
     async def get_file(self, request: Request) -> Response:
-        self._inference(request)
+        self._inference(request, "files")
         return JSONResponse(self._store.file(request.path_params["fid"]).body())
 
     async def file_content(self, request: Request) -> Response:
-        self._inference(request)
+        self._inference(request, "files")
         return Response(self._store.file(request.path_params["fid"]).data)
 
     async def delete_file(self, request: Request) -> Response:
-        self._inference(request)
+        self._inference(request, "files")
         fid = request.path_params["fid"]
         self._store.delete_file(fid)
         return JSONResponse({"id": fid, "object": "file", "deleted": True})
@@ -212,7 +215,7 @@ class _Documents:
         return JSONResponse({"id": vid, "object": "vector_store.deleted", "deleted": True})
 
     async def wrong_host(self, request: Request) -> Response:
-        self._guard(request)
+        self._guard(request, family="vector_stores")
         raise ServiceError(
             404,
             "NotAuthorizedOrNotFound",

@@ -12,9 +12,9 @@ from typing import Any
 import oci.regions
 
 from . import responder
-from .app import Backend, ServiceRules, build_app
+from .app import Backend, build_app
 from .catalogue import DEFAULT_MODELS, DEFAULT_NATIVE_ONLY, DEFAULT_RESPONSES_ONLY, ModelCatalogue
-from .credentials import CredentialsKit
+from .credentials import CredentialsKit, new_ocid
 from .deployments import DeploymentRegistry
 from .errors import ErrorStyle, check_error_style
 from .faults import Faults
@@ -22,6 +22,7 @@ from .journal import Journal, JournalEntry
 from .native import NATIVE_CHAT_PATH, endpoint_ocid
 from .platform_state import PlatformState
 from .replies import Handler, RawEvents, Reply, ToolCall
+from .rules import ServiceRules, Tenancy
 from .scripting import ReplyScript
 from .server import BackgroundServer
 from .signatures import MAX_CLOCK_SKEW, TrustStore, Verifier
@@ -46,6 +47,14 @@ class OCIEmulator:
     ``emu.inprocess_base_url`` (the real OCI host name, so signatures sign a
     realistic ``host``). Every keyword below can also be changed later on
     :attr:`rules`.
+
+    The tenancy is checked by value: compartment OCIDs other than
+    :attr:`compartment_id` and those of :meth:`add_compartment`, and project
+    OCIDs other than :attr:`project_id` and those of :meth:`add_project`, get
+    OCI's 404. A project is required on the agent-platform routes
+    (Responses, Conversations, Files, Vector stores, Containers) and not on
+    chat completions, ``/models`` or the native API: see
+    :data:`~agents_oci.testing.rules.PROJECT_RULES` and ``rules.projects``.
     """
 
     def __init__(
@@ -53,7 +62,7 @@ class OCIEmulator:
         *,
         region: str = "us-chicago-1",
         require_compartment: bool = True,
-        require_project: bool = False,
+        require_project: bool | None = None,
         zdr: bool = False,
         error_style: ErrorStyle = "oci",
         verify_signatures: bool = True,
@@ -76,6 +85,8 @@ class OCIEmulator:
         self.credentials = CredentialsKit(
             trust=self.trust, region=region, clock=clock, session_ttl=session_ttl
         )
+        self.tenancy = Tenancy(self.credentials.tenancy_id)
+        self.project_id = self.add_project()
         self.journal = Journal()
         self.faults = Faults()
         self.catalogue = ModelCatalogue(
@@ -100,6 +111,7 @@ class OCIEmulator:
                 deployments=self.deployments,
                 endpoints=self.endpoints,
                 platform=self.platform,
+                tenancy=self.tenancy,
             )
         )
         self._server = BackgroundServer(self.app)
@@ -215,6 +227,17 @@ class OCIEmulator:
     def compartment_id(self) -> str:
         """The tenancy OCID of the profiles (a valid root compartment)."""
         return self.credentials.tenancy_id
+
+    def add_compartment(self, ocid: str | None = None) -> str:
+        """Create a compartment in the tenancy (a fresh OCID when none given); return its OCID."""
+        return self.tenancy.add_compartment(ocid or new_ocid("compartment"))
+
+    def add_project(self, ocid: str | None = None) -> str:
+        """Create a Generative AI project (a fresh OCID when none given); return its OCID.
+
+        :attr:`project_id` is one made at construction.
+        """
+        return self.tenancy.add_project(ocid or new_ocid("generativeaiproject", self.region))
 
     # --- settings --------------------------------------------------------------
 

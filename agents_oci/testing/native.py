@@ -7,7 +7,8 @@ dedicated AI cluster. Its rules, as the emulator applies them:
 * IAM-signed requests only (the gate verifies the signature as on every
   route); Generative AI API keys (bearer) are refused with 401;
 * the body is a ``ChatDetails``: ``compartmentId`` (required, no header
-  needed), ``servingMode`` and ``chatRequest``;
+  needed; the tenancy or a compartment of it, else 404), ``servingMode`` and
+  ``chatRequest``;
 * ``servingMode`` is ``ON_DEMAND`` with a ``modelId`` from the catalogue, or
   ``DEDICATED`` with the ``endpointId`` of a registered endpoint
   (:func:`endpoint_ocid`); an unknown one is a 404;
@@ -89,7 +90,8 @@ class _NativeChat:
 
     async def chat(self, request: Request) -> Response:
         details = self._admit(request)
-        _required(details, "compartmentId", "compartmentId")
+        compartment = _required(details, "compartmentId", "compartmentId")
+        self._b.tenancy.check_compartment(compartment, "compartmentId")
         model, where = self._serving_model(details.get("servingMode"))
         chat_request = details.get("chatRequest")
         if not isinstance(chat_request, Mapping):
@@ -115,9 +117,9 @@ class _NativeChat:
             # The gate accepted the key (the OpenAI-compatible routes would); this API does not.
             self._b.journal.update(call.seq, principal=None, auth_error=BEARER_REFUSED)
             raise ServiceError(401, "NotAuthenticated", AUTH_MESSAGE)
-        if not isinstance(call.body, dict):
-            raise ServiceError(400, "InvalidParameter", "The request body must be a JSON object.")
-        return call.body
+        call = self._b.guard.check(request, family="native", json_body=True)
+        body: Mapping[str, Any] = call.body
+        return body
 
     def _serving_model(self, serving: Any) -> tuple[str, str]:
         """The model that answers, and how to name it in errors."""
@@ -167,17 +169,23 @@ class _NativeChat:
         created = self._b.clock()
         if api_format == "COHERE":
             if stream:
-                events = native_wire.cohere_events(
-                    answer, chat_request, usage, include_usage=include_usage
+                return self._stream(
+                    native_wire.cohere_events(
+                        answer, chat_request, usage, include_usage=include_usage
+                    )
                 )
-                return self._stream(events)
             body = native_wire.cohere_response(answer, chat_request, usage)
         else:
             if stream:
-                events = native_wire.generic_events(
-                    answer, usage, seed=seed, include_usage=include_usage
+                return self._stream(
+                    native_wire.generic_events(
+                        answer,
+                        usage,
+                        seed=seed,
+                        include_usage=include_usage,
+                        shape=self._b.rules.generic_stream,
+                    )
                 )
-                return self._stream(events)
             body = native_wire.generic_response(answer, usage, created=created, seed=seed)
         return JSONResponse(native_wire.chat_result(turn.model, body))
 

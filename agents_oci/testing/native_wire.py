@@ -6,17 +6,18 @@ JSON names and discriminator values are those of
 ``FunctionCall``, ``Usage``...), so the ``oci`` SDK parses the bodies into
 its model objects.
 
-Streams are one ``data: <json>`` event per piece, without ``[DONE]``:
+Streams are one ``data: <json>`` event per piece (``[DONE]`` ends GENERIC ones):
 
 * ``COHERE``: ``{"apiFormat": "COHERE", "text": delta}`` per text piece, the
   tool calls whole in one event, then a final event repeating the full text
   with ``finishReason`` (and ``toolCalls``, ``chatHistory``, and ``usage``
   when ``streamOptions.isIncludeUsage``);
-* ``GENERIC``: ``{"index": 0, "message": {...}}`` per text piece, per tool
-  call an event with its index, id, name and first argument piece then
-  events with further argument pieces (index and id, no name), a
-  ``{"index": 0, "finishReason"}`` event, and with ``isIncludeUsage`` a
-  last ``{"usage"}`` event.
+* ``GENERIC`` (:func:`generic_events`, the recorded shape by default):
+  ``{"index": 0, "message": {...}, "pad": ...}`` per text piece, per tool call
+  an event with its id, name and first argument piece then bare ``{"type":
+  "FUNCTION", "arguments"}`` pieces, a finish event with ``finishReason`` and
+  the whole message, with ``isIncludeUsage`` a ``{"usage"}`` event, then
+  ``data: [DONE]``.
 """
 
 from __future__ import annotations
@@ -159,24 +160,55 @@ def generic_response(reply: Reply, usage: Usage, *, created: float, seed: str) -
 
 
 def generic_events(
-    reply: Reply, usage: Usage, *, seed: str, include_usage: bool
-) -> list[dict[str, Any]]:
-    """The ``GENERIC`` stream events for ``reply``; ids as in :func:`generic_response`."""
+    reply: Reply,
+    usage: Usage,
+    *,
+    seed: str,
+    include_usage: bool,
+    shape: Literal["recorded", "whole"] = "recorded",
+) -> list[dict[str, Any] | str]:
+    """The ``GENERIC`` stream events for ``reply``; ids as in :func:`generic_response`.
+
+    ``recorded`` (the service's shape, as other integrations recorded it): a
+    call's ``id`` and ``name`` on its first event only, then bare ``{"type":
+    "FUNCTION", "arguments"}`` pieces; a ``pad`` on every event; a finish event
+    with ``finishReason`` and the whole ``message``; ``[DONE]`` last.
+    ``whole``: the emulator's older shape, every piece carrying the call's
+    index and id, a bare ``{"index", "finishReason"}`` event, no ``[DONE]``.
+    """
     reply = fill_call_ids(reply, seed)
+    recorded = shape == "recorded"
 
     def event(message: dict[str, Any]) -> dict[str, Any]:
-        return {"index": 0, "message": {"role": "ASSISTANT", **message}}
+        payload: dict[str, Any] = {"index": 0, "message": {"role": "ASSISTANT", **message}}
+        if recorded:
+            payload["pad"] = _pad(len(events))
+        return payload
 
-    events = [
-        event({"content": [{"type": "TEXT", "text": piece}]})
-        for piece in text_deltas(reply.text or "")
-    ]
+    events: list[dict[str, Any] | str] = []
+    for piece in text_deltas(reply.text or ""):
+        events.append(event({"content": [{"type": "TEXT", "text": piece}]}))
     for index, call in enumerate(reply.tool_calls):
-        where = {"index": index, "id": call.call_id, "type": "FUNCTION"}
+        where: dict[str, Any] = {"type": "FUNCTION"} if recorded else {
+            "index": index, "id": call.call_id, "type": "FUNCTION"
+        }
         pieces = argument_deltas(call.arguments) or [""]
-        events.append(event({"toolCalls": [{**where, "name": call.name, "arguments": pieces[0]}]}))
+        first = {**where, "id": call.call_id, "name": call.name, "arguments": pieces[0]}
+        events.append(event({"toolCalls": [first]}))
         events += [event({"toolCalls": [{**where, "arguments": p}]}) for p in pieces[1:]]
-    events.append({"index": 0, "finishReason": _finish(reply)})
+    if recorded:
+        message = generic_response(reply, usage, created=0, seed=seed)["choices"][0]["message"]
+        finish = event({key: value for key, value in message.items() if key != "role"})
+        events.append({**finish, "finishReason": _finish(reply)})
+    else:
+        events.append({"index": 0, "finishReason": _finish(reply)})
     if include_usage:
         events.append({"usage": native_usage(usage)})
+    if recorded:
+        events.append("[DONE]")
     return events
+
+
+def _pad(number: int) -> str:
+    # The service pads events to hide token lengths; its content is meaningless.
+    return "abcdefghijklmnopqrstuvwxyz"[: 4 + number % 20]

@@ -27,7 +27,8 @@ __all__ = ["ZDR_CONVERSATION", "conversation_routes"]
 ZDR_CONVERSATION = (
     "Conversations cannot be stored for this organization due to Zero Data Retention."
 )
-Guard = Callable[[Request], Call]
+Guard = Callable[..., Call]
+"""``guard(request, family=..., json_body=...)``: the app's one guard (``rules.Guard``)."""
 
 
 class _Conversations:
@@ -40,8 +41,10 @@ class _Conversations:
     ) -> None:
         self._store, self._guard, self._clock, self._zdr = store, guard, clock, zdr
 
-    def _call(self, request: Request) -> tuple[dict[str, Any], str | None]:
-        call = self._guard(request)
+    def _call(
+        self, request: Request, family: str = "conversations"
+    ) -> tuple[dict[str, Any], str | None]:
+        call = self._guard(request, family=family, json_body=request.method == "POST")
         body = call.body if isinstance(call.body, dict) else {}
         return body, request.headers.get("openai-project")
 
@@ -112,7 +115,7 @@ class _Conversations:
 
     async def compact(self, request: Request) -> Response:
         """``POST /responses/compact``: ``input`` (or a stored conversation's items) compacted."""
-        body, project = self._call(request)
+        body, project = self._call(request, "responses")
         items = as_mappings(body.get("input"))
         conversation = body.get("conversation")
         if isinstance(conversation, str):

@@ -9,7 +9,7 @@ from agents_oci import OCIProvider, OCIResponsesCompactionSession
 from agents_oci.testing import OCIEmulator
 
 from .conftest import RESPONSES_MODEL, auth_for
-from .test_platform_conversations import PROJECT, remembers
+from .test_platform_conversations import remembers
 
 MODEL = f"responses:{RESPONSES_MODEL}"
 FILLER = ("Tell me about the weather.", "And the news?", "Any sports?")
@@ -21,7 +21,7 @@ if "context_management" not in ModelSettings.__dataclass_fields__:
 
 
 def provider(emu: OCIEmulator) -> OCIProvider:
-    return OCIProvider(**auth_for(emu, "api_key", project_id=PROJECT).keywords)
+    return OCIProvider(**auth_for(emu, "api_key", project_id=emu.project_id).keywords)
 
 
 def test_the_sdk_refuses_oci_names_and_ours_accepts_them(emu: OCIEmulator) -> None:
@@ -82,6 +82,6 @@ async def test_automatic_compaction_in_a_conversation(emu: OCIEmulator) -> None:
     print(f"model input tokens per turn: {used}")
     peak = used.index(max(used))
     assert peak < len(used) - 1 and used[-1] < max(used)
-    stored = emu.platform.conversations.get(conversation.id, PROJECT).items
+    stored = emu.platform.conversations.get(conversation.id, emu.project_id).items
     assert stored[0]["type"] == "compaction"
     await oci.aclose()

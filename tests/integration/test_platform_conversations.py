@@ -18,7 +18,6 @@ from agents_oci.testing import OCIEmulator, Reply, Turn, default_responder
 
 from .conftest import RESPONSES_MODEL, auth_for
 
-PROJECT = "ocid1.generativeaiproject.oc1.us-chicago-1.amaaaaaaexampleproject"
 MODEL = f"responses:{RESPONSES_MODEL}"
 
 
@@ -41,7 +40,7 @@ def remembers(turn: Turn) -> Reply:
 
 
 def provider(emu: OCIEmulator) -> OCIProvider:
-    return OCIProvider(**auth_for(emu, "api_key", project_id=PROJECT).keywords)
+    return OCIProvider(**auth_for(emu, "api_key", project_id=emu.project_id).keywords)
 
 
 def agents() -> tuple[Agent[Any], Agent[Any]]:
@@ -69,7 +68,7 @@ async def test_three_turns_via_conversation_id(emu: OCIEmulator) -> None:
     assert len(responses) == 4  # turn 2 is a tool call and its answer
     for entry in responses:
         assert entry.body["conversation"] == conversation.id
-        assert entry.headers["openai-project"] == PROJECT
+        assert entry.headers["openai-project"] == emu.project_id
         assert entry.principal is not None  # signed and verified
     # Only the new items travel: the last request carries one user message.
     assert len(responses[-1].body["input"]) == 1
@@ -113,13 +112,13 @@ async def test_three_turns_via_the_session(emu: OCIEmulator) -> None:
     assert conversation_id not in emu.platform.conversations.ids()
     # Every platform call was signed and carried the project.
     for entry in emu.requests("/items") + emu.requests(conversation_id, method="DELETE"):
-        assert entry.principal is not None and entry.headers["openai-project"] == PROJECT
+        assert entry.principal is not None and entry.headers["openai-project"] == emu.project_id
     await oci.aclose()
 
 
 async def test_conversations_are_scoped_per_project(emu: OCIEmulator) -> None:
     oci = provider(emu)
-    other = OCIProvider(**auth_for(emu, "api_key", project_id=PROJECT + "other").keywords)
+    other = OCIProvider(**auth_for(emu, "api_key", project_id=emu.add_project()).keywords)
     conversation = await oci.client().conversations.create()
     with pytest.raises(Exception, match="not found"):
         await other.client().conversations.retrieve(conversation.id)
@@ -137,3 +136,16 @@ async def test_zero_data_retention_says_what_to_use(emu: OCIEmulator) -> None:
 def test_the_session_never_falls_back_to_openai() -> None:
     with pytest.raises(ConflictingArgumentsError, match="default OpenAI client"):
         OCIConversationsSession()
+
+
+async def test_platform_routes_require_the_project(emu: OCIEmulator) -> None:
+    no_project = OCIProvider(**auth_for(emu, "api_key", project_id=None).keywords)
+    client = no_project.client()
+    for call in (
+        client.conversations.create(),
+        client.files.create(file=("a.txt", b"x"), purpose="assistants"),
+        client.vector_stores.create(name="docs"),
+    ):
+        with pytest.raises(Exception, match="(?i)project"):
+            await call
+    await no_project.aclose()

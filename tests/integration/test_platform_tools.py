@@ -25,7 +25,6 @@ from agents_oci.testing import OCIEmulator
 
 from .conftest import CHAT_MODEL, RESPONSES_MODEL, auth_for
 
-PROJECT = "ocid1.generativeaiproject.oc1.us-chicago-1.amaaaaaaexampleproject"
 MODEL = f"responses:{RESPONSES_MODEL}"
 GUIDE = b"""Returns policy
 
@@ -38,7 +37,7 @@ Orders ship from the Chicago warehouse within two business days.
 
 
 def provider(emu: OCIEmulator, kind: str = "api_key", **extra: Any) -> OCIProvider:
-    return OCIProvider(**auth_for(emu, kind, project_id=PROJECT, **extra).keywords)
+    return OCIProvider(**auth_for(emu, kind, project_id=emu.project_id, **extra).keywords)
 
 
 async def vector_store_with_guide(oci: OCIProvider) -> str:
@@ -91,7 +90,10 @@ def test_the_signed_transport_rewrites_the_oci_host() -> None:
 
 async def test_the_inference_host_refuses_vector_store_crud(emu: OCIEmulator) -> None:
     emu.verify_signatures = False
-    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=emu.app)) as http:
+    headers = {"openai-project": emu.project_id}
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=emu.app), headers=headers
+    ) as http:
         wrong = await http.post(emu.inprocess_base_url + "/vector_stores", json={})
         right = await http.post(emu.inprocess_control_plane_url + "/vector_stores", json={})
     assert wrong.status_code == 404 and "control-plane host" in wrong.json()["message"]
@@ -99,7 +101,7 @@ async def test_the_inference_host_refuses_vector_store_crud(emu: OCIEmulator) ->
 
 
 async def test_vector_store_crud_refused_with_an_api_key(emu: OCIEmulator) -> None:
-    oci = OCIProvider(base_url=emu.base_url, api_key=emu.register_bearer_key(), project_id=PROJECT)
+    oci = OCIProvider(base_url=emu.base_url, api_key=emu.register_bearer_key(), project_id=emu.project_id)
     with pytest.raises(IAMRequiredError, match="IAM"):
         await oci.client().vector_stores.create(name="docs")
     assert not emu.requests("/vector_stores")
