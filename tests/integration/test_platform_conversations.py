@@ -146,6 +146,6 @@ async def test_platform_routes_require_the_project(emu: OCIEmulator) -> None:
         client.files.create(file=("a.txt", b"x"), purpose="assistants"),
         client.vector_stores.create(name="docs"),
     ):
-        with pytest.raises(Exception, match="(?i)project"):
+        with pytest.raises(Exception, match=r"(?i)project"):
             await call
     await no_project.aclose()
