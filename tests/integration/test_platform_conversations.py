@@ -149,3 +149,30 @@ async def test_platform_routes_require_the_project(emu: OCIEmulator) -> None:
         with pytest.raises(Exception, match=r"(?i)project"):
             await call
     await no_project.aclose()
+
+
+async def test_handoffs_and_streams_in_a_conversation(emu: OCIEmulator) -> None:
+    oci = provider(emu)
+    config = RunConfig(model_provider=oci)
+    billing = Agent(
+        name="Billing agent",
+        model=MODEL,
+        tools=[lookup_order],
+        handoff_description="Handles orders.",
+    )
+    triage = Agent(name="Triage", model=MODEL, handoffs=[billing])
+    conversation = await oci.client().conversations.create()
+    streamed = Runner.run_streamed(
+        triage,
+        "Transfer me to the billing agent for order A-9",
+        run_config=config,
+        conversation_id=conversation.id,
+    )
+    async for _ in streamed.stream_events():
+        pass
+    assert streamed.last_agent.name == "Billing agent"
+    assert "Order A-9 shipped" in str(streamed.final_output)
+    items = [i async for i in oci.client().conversations.items.list(conversation.id, order="asc")]
+    names = [getattr(i, "name", None) for i in items if i.type == "function_call"]
+    assert names == ["transfer_to_billing_agent", "lookup_order"]
+    await oci.aclose()
