@@ -8,6 +8,8 @@ sent. The two native formats stream differently:
 - ``COHERE``: ``{"text": delta}`` events; tool calls whole, in an event of
   their own or in the final one; the final event (``finishReason``) repeats
   the full text, which must not be emitted twice.
+- ``COHEREV2``: read as GENERIC once its calls are un-nested
+  (``{"id", "function": {"name", "arguments"}}``); see :mod:`.coherev2`.
 - ``GENERIC``: ``{"message": {"content": [...]}}`` deltas; a tool call's id
   and name on its first piece only, then bare argument pieces (no id, no
   index) until the next call's id; a finish event with ``finishReason`` (and
@@ -73,6 +75,8 @@ class ChunkTranslator:
         chunks: list[dict[str, Any]] = []
         if self._format == "COHERE":
             chunks += self._cohere(event)
+        elif self._format == "COHEREV2":
+            chunks += self._generic(_v2_as_generic(event, calls_seen=bool(self._calls)))
         else:
             chunks += self._generic(event)
         reason = event.get("finishReason")
@@ -204,6 +208,24 @@ class ChunkTranslator:
             "choices": [],
             "usage": usage,
         }
+
+
+def _v2_as_generic(event: Mapping[str, Any], *, calls_seen: bool) -> Mapping[str, Any]:
+    """A ``COHEREV2`` event in the GENERIC event shape (tool calls un-nested).
+
+    The final event (``finishReason``) repeats the whole message: its calls are
+    taken only when none streamed before, its text never.
+    """
+    message = event.get("message") or {}
+    calls = [
+        {**{k: v for k, v in call.items() if k != "function"}, **(call.get("function") or {})}
+        for call in message.get("toolCalls") or []
+        if isinstance(call, Mapping)
+    ]
+    if "finishReason" in event:
+        rest = {k: v for k, v in event.items() if k not in ("message", "finishReason")}
+        return {**rest, "message": {"toolCalls": [] if calls_seen else calls}}
+    return {**event, "message": {**message, "toolCalls": calls}}
 
 
 def _finish(reason: Any) -> str:

@@ -31,7 +31,7 @@ from .faults import Faults
 from .gate import Call, Gate, GateConfig
 from .journal import Journal
 from .mcp_server import MCP_PATH, mcp_routes
-from .native import endpoint_ocid, native_routes
+from .native import endpoint_ocid, model_ocid, native_routes
 from .platform_routes import conversation_routes
 from .platform_state import PlatformState
 from .replies import Message, RawEvents, Reply, Turn, Usage
@@ -74,6 +74,8 @@ class Backend:
     """Dedicated AI cluster endpoints of the native chat API: endpoint OCID -> model."""
     platform: PlatformState = field(default_factory=PlatformState)
     """Conversations, files and vector stores of the agent platform."""
+    model_ocids: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(model_ocid))
+    """Imported and fine-tuned models: model OCID -> the base model whose format it takes."""
     tenancy: Tenancy = field(default_factory=lambda: Tenancy("ocid1.tenancy.oc1..aaaaaaaa"))
     """The compartments and projects that exist."""
 

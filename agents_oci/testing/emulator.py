@@ -19,7 +19,7 @@ from .deployments import DeploymentRegistry
 from .errors import ErrorStyle, check_error_style
 from .faults import Faults
 from .journal import Journal, JournalEntry
-from .native import NATIVE_CHAT_PATH, endpoint_ocid
+from .native import NATIVE_CHAT_PATH, endpoint_ocid, model_ocid
 from .platform_state import PlatformState
 from .replies import Handler, RawEvents, Reply, ToolCall
 from .rules import ServiceRules, Tenancy
@@ -98,6 +98,7 @@ class OCIEmulator:
         self.endpoints = DeploymentRegistry(endpoint_ocid)
         self.platform = PlatformState()
         """Conversations, files and vector stores of the agent platform."""
+        self.model_ocids = DeploymentRegistry(model_ocid)
         self.app = build_app(
             Backend(
                 rules=self.rules,
@@ -111,6 +112,7 @@ class OCIEmulator:
                 deployments=self.deployments,
                 endpoints=self.endpoints,
                 platform=self.platform,
+                model_ocids=self.model_ocids,
                 tenancy=self.tenancy,
             )
         )
@@ -274,6 +276,14 @@ class OCIEmulator:
         catalogue offers ``model`` on demand.
         """
         return self.endpoints.add(model, self.region)
+
+    def add_model_ocid(self, base_model: str = "meta.llama-3.3-70b-instruct") -> str:
+        """An imported or fine-tuned model built on ``base_model``; return its model OCID.
+
+        The native chat API serves it on demand with ``modelId`` = that OCID,
+        in ``base_model``'s request format; an unknown model OCID is a 404.
+        """
+        return self.model_ocids.add(base_model, self.region)
 
     def add_model(self, name: str, *, responses_only: bool = False) -> None:
         """Offer another model in the region."""

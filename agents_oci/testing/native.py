@@ -12,8 +12,12 @@ dedicated AI cluster. Its rules, as the emulator applies them:
 * ``servingMode`` is ``ON_DEMAND`` with a ``modelId`` from the catalogue, or
   ``DEDICATED`` with the ``endpointId`` of a registered endpoint
   (:func:`endpoint_ocid`); an unknown one is a 404;
-* ``cohere.*`` models take ``apiFormat: COHERE``, every other model
-  ``GENERIC``; the wrong one is a 400.
+* ``cohere.*`` models take ``apiFormat: COHERE`` or ``COHEREV2`` (the
+  ``oci`` SDK's ``CohereChatRequestV2``), every other model ``GENERIC``; the
+  wrong one is a 400;
+* ``modelId`` may be a model OCID (an imported or fine-tuned model,
+  :meth:`~agents_oci.testing.OCIEmulator.add_model_ocid`); an unknown one is
+  a 404.
 
 The answer comes from the same script (queue, handler, default responder)
 as the other APIs, through :class:`Turn` (``api="native"``), and is
@@ -38,7 +42,7 @@ from . import native_wire, responder
 from .errors import AUTH_MESSAGE, ServiceError
 from .events import EventStream, chat_frames
 from .gate import Call
-from .native_turn import cohere_turn, generic_turn
+from .native_turn import cohere_turn, coherev2_turn, generic_turn
 from .native_wire import ApiFormat
 from .replies import RawEvents, Reply, Turn
 
@@ -49,13 +53,16 @@ __all__ = [
     "BEARER_REFUSED",
     "DEDICATED_PREFIX",
     "NATIVE_CHAT_PATH",
+    "MODEL_OCID_PREFIX",
     "endpoint_ocid",
+    "model_ocid",
     "native_format",
     "native_routes",
 ]
 
 NATIVE_CHAT_PATH: Final = "/20231130/actions/chat"
 DEDICATED_PREFIX: Final = "ocid1.generativeaiendpoint."
+MODEL_OCID_PREFIX: Final = "ocid1.generativeaimodel."
 BEARER_REFUSED: Final = "the native chat API accepts only IAM-signed requests, not bearer keys"
 
 
@@ -64,6 +71,11 @@ def endpoint_ocid(region: str) -> str:
     realm = oci.regions.REGION_REALMS.get(region, "oc1")
     unique = base64.b32encode(secrets.token_bytes(32)).decode().lower().rstrip("=")
     return f"{DEDICATED_PREFIX}{realm}.{region}.amaaaaaa{unique[:52]}"
+
+
+def model_ocid(region: str) -> str:
+    """A well-formed model OCID: ``ocid1.generativeaimodel.<realm>.<region>.amaaaaaa...``."""
+    return endpoint_ocid(region).replace(DEDICATED_PREFIX, MODEL_OCID_PREFIX, 1)
 
 
 def native_format(model: str) -> ApiFormat:
@@ -102,7 +114,9 @@ class _NativeChat:
                 param="chatRequest",
             )
         api_format = _check_format(model, where, chat_request.get("apiFormat"))
-        normalise = cohere_turn if api_format == "COHERE" else generic_turn
+        normalise = {"COHERE": cohere_turn, "COHEREV2": coherev2_turn}.get(
+            api_format, generic_turn
+        )
         turn = normalise(details, chat_request, model)
         # In a worker thread: a test's handler may block to hold a request in flight.
         answer = await anyio.to_thread.run_sync(self._b.script.answer, turn)
@@ -132,7 +146,18 @@ class _NativeChat:
             )
         kind = serving.get("servingType")
         if kind == "ON_DEMAND":
-            model = self._b.catalogue.check_native(serving.get("modelId"))
+            model_id = serving.get("modelId")
+            if isinstance(model_id, str) and model_id.startswith(MODEL_OCID_PREFIX):
+                base = self._b.model_ocids.model(model_id)
+                if base is None:
+                    raise ServiceError(
+                        404,
+                        "NotAuthorizedOrNotFound",
+                        f"Authorization failed or requested resource not found: model {model_id}.",
+                        param="servingMode.modelId",
+                    )
+                return base, f"Model {model_id} ({base})"
+            model = self._b.catalogue.check_native(model_id)
             return model, f"Model {model}"
         if kind == "DEDICATED":
             endpoint = _required(serving, "endpointId", "servingMode.endpointId")
@@ -175,6 +200,14 @@ class _NativeChat:
                     )
                 )
             body = native_wire.cohere_response(answer, chat_request, usage)
+        elif api_format == "COHEREV2":
+            if stream:
+                return self._stream(
+                    native_wire.coherev2_events(
+                        answer, usage, seed=seed, include_usage=include_usage
+                    )
+                )
+            body = native_wire.coherev2_response(answer, usage, seed=seed)
         else:
             if stream:
                 return self._stream(
@@ -208,14 +241,16 @@ class _NativeChat:
 
 
 def _check_format(model: str, where: str, api_format: Any) -> ApiFormat:
-    if api_format not in ("COHERE", "GENERIC"):
+    if api_format not in ("COHERE", "COHEREV2", "GENERIC"):
         raise ServiceError(
             400,
             "InvalidParameter",
-            f"chatRequest.apiFormat must be COHERE or GENERIC, got {api_format!r}.",
+            f"chatRequest.apiFormat must be COHERE, COHEREV2 or GENERIC, got {api_format!r}.",
             param="chatRequest.apiFormat",
         )
     expected = native_format(model)
+    if expected == "COHERE" and api_format == "COHEREV2":
+        return "COHEREV2"
     if api_format != expected:
         raise ServiceError(
             400,

@@ -37,12 +37,14 @@ __all__ = [
     "chat_result",
     "cohere_events",
     "cohere_response",
+    "coherev2_events",
+    "coherev2_response",
     "generic_events",
     "generic_response",
     "native_usage",
 ]
 
-ApiFormat = Literal["COHERE", "GENERIC"]
+ApiFormat = Literal["COHERE", "COHEREV2", "GENERIC"]
 MODEL_VERSION: Final = "1.0"
 
 
@@ -122,6 +124,54 @@ def cohere_events(
     if calls:
         events.append({"apiFormat": "COHERE", "toolCalls": calls})
     final = cohere_response(reply, request, usage)
+    if not include_usage:
+        del final["usage"]
+    events.append(final)
+    return events
+
+
+# --- COHEREV2 ----------------------------------------------------------------------
+
+
+def _v2_message(reply: Reply, seed: str) -> dict[str, Any]:
+    reply = fill_call_ids(reply, seed)
+    message: dict[str, Any] = {"role": "ASSISTANT"}
+    if reply.text is not None or not reply.tool_calls:
+        message["content"] = [{"type": "TEXT", "text": reply.text or ""}]
+    if reply.tool_calls:
+        message["toolCalls"] = [
+            {"id": c.call_id, "type": "FUNCTION",
+             "function": {"name": c.name, "arguments": c.arguments}}
+            for c in reply.tool_calls
+        ]
+    return message
+
+
+def coherev2_response(reply: Reply, usage: Usage, *, seed: str) -> dict[str, Any]:
+    """The ``CohereChatResponseV2`` for ``reply`` (``finishReason`` ``COMPLETE``/``TOOL_CALL``)."""
+    return {
+        "apiFormat": "COHEREV2",
+        "id": seed,
+        "message": _v2_message(reply, seed),
+        "finishReason": "TOOL_CALL" if reply.tool_calls else "COMPLETE",
+        "usage": native_usage(usage),
+    }
+
+
+def coherev2_events(
+    reply: Reply, usage: Usage, *, seed: str, include_usage: bool
+) -> list[dict[str, Any]]:
+    """``COHEREV2`` stream events: text deltas as messages, then the whole response.
+
+    The service's V2 stream shape is not recorded anywhere we know of: this
+    mirrors the COHERE stream (deltas, then a final event repeating it all).
+    """
+    events: list[dict[str, Any]] = [
+        {"apiFormat": "COHEREV2",
+         "message": {"role": "ASSISTANT", "content": [{"type": "TEXT", "text": piece}]}}
+        for piece in text_deltas(reply.text or "")
+    ]
+    final = coherev2_response(reply, usage, seed=seed)
     if not include_usage:
         del final["usage"]
     events.append(final)
