@@ -20,6 +20,7 @@ from openai import AsyncOpenAI
 
 from .connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
 from .errors import InvalidConfigValueError, InvalidModelNameError
+from .hosted_tools import check_tools
 from .service_errors import ErrorContext, translate
 
 __all__ = ["OCIChatCompletionsModel", "OCIResponsesModel", "connect", "check_model_name"]
@@ -116,13 +117,21 @@ class _OCIModel:
             (type(self), cast(Any, self).model, options, self._connection.request_timeout),
         )
 
+    def _check_tools(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        # The Runner passes tools by keyword to get_response, by position to
+        # stream_response (system_instructions, input, model_settings, tools, ...).
+        tools = kwargs["tools"] if "tools" in kwargs else (args[3] if len(args) > 3 else None)
+        check_tools(tools, self._api, str(cast(Any, self).model))
+
     async def get_response(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_tools(args, kwargs)
         try:
             return await cast(Any, super()).get_response(*args, **kwargs)
         except openai.APIStatusError as exc:
             raise self._typed(exc) from exc
 
     async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        self._check_tools(args, kwargs)
         try:
             async for event in cast(Any, super()).stream_response(*args, **kwargs):
                 yield event

@@ -12,6 +12,8 @@ from .errors import InvalidModelNameError
 from .models import OCIChatCompletionsModel, OCIResponsesModel, check_model_name
 from .native.format import ApiFormat
 from .native.model import DEDICATED_PREFIX, OCINativeModel
+from .platform.compaction import OCIResponsesCompactionSession
+from .platform.conversations import OCIConversationsSession
 
 __all__ = ["NATIVE_PREFIX", "RESPONSES_PREFIX", "OCIProvider", "route"]
 
@@ -155,6 +157,43 @@ class OCIProvider(ModelProvider):
             return self._connection.client()
         assert self._client is not None  # exactly one of the two is set
         return self._client
+
+    def conversations_session(
+        self, conversation_id: str | None = None, **session_settings: Any
+    ) -> OCIConversationsSession:
+        """An OCI conversation as an Agents SDK session, signed like this provider's models.
+
+        ``conversation_id`` resumes one; without it, OCI creates one on first
+        use. Keywords go to ``SessionSettings`` (e.g. ``limit=20``)::
+
+            session = provider.conversations_session()
+            await Runner.run(agent, "hi", session=session,
+                             run_config=RunConfig(model_provider=provider))
+        """
+        return OCIConversationsSession(
+            provider=self,
+            conversation_id=conversation_id,
+            session_settings=session_settings or None,
+        )
+
+    def compaction_session(
+        self, underlying_session: Any, *, model: str | None = None, **options: Any
+    ) -> OCIResponsesCompactionSession:
+        """Wrap a client-side session so it compacts with ``responses.compact`` on OCI.
+
+        ``model`` (default: ``default_model``) is an OCI Responses model, with
+        or without the ``responses:`` prefix; ``options`` go to
+        :class:`OCIResponsesCompactionSession` (``should_trigger_compaction=``, ...).
+        """
+        name = model if model is not None else self.default_model
+        if name is None:
+            raise InvalidModelNameError(
+                "compaction_session() needs model= (e.g. 'openai.gpt-5.5') or a provider "
+                "built with default_model=."
+            )
+        return OCIResponsesCompactionSession(
+            underlying_session, model=name, provider=self, **options
+        )
 
     async def aclose(self) -> None:
         """Close the shared client if this provider built it."""

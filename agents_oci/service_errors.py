@@ -314,8 +314,14 @@ _RULES: Final[tuple[_Rule, ...]] = (
     (
         ZeroDataRetentionError,
         lambda f: f.says("zero data retention"),
-        lambda f: "This tenancy keeps no data: run with ModelSettings(store=False) (full "
-        "history each turn) instead of stored Responses state.",
+        lambda f: (
+            "This tenancy keeps no data: keep the conversation on your side with a "
+            "client-side session (agents.SQLiteSession) and ModelSettings(store=False) "
+            "instead of an OCI conversation."
+            if f.context.api == "conversations"
+            else "This tenancy keeps no data: run with ModelSettings(store=False) (full "
+            "history each turn) instead of stored Responses state."
+        ),
     ),
     (
         ResponsesStateLostError,

@@ -74,11 +74,15 @@ def base_url_variables() -> list[str]:
 
 def _announce(emu: OCIEmulator, base_url: str, require_project: bool, err: Console) -> None:
     """The shell lines for stdout (each a comment or an export); the rest to stderr."""
+    root = base_url.removesuffix("/openai/v1")
     lines = [
         f"# OCI emulator (region {emu.region}) serving {base_url}",
         "# profiles: DEFAULT (API key), SESSION (session token), ENCRYPTED (passphrase key)",
         f"export OCI_CLI_CONFIG_FILE={shlex.quote(emu.config_file)}",
         "export OCI_CLI_PROFILE=DEFAULT",
+        "# control-plane host (vector store CRUD, IAM only; agents_oci routes there itself): "
+        f"{root}/20231130/openai/v1",
+        f"# MCP stand-in for HostedMCPTool(server_url=...): {root}/mcp",
         # The emulator's project: the only one it knows (others get OCI's 404).
         f"export OCI_PROJECT_ID={emu.project_id}",
     ]

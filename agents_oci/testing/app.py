@@ -24,12 +24,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from . import responder, wire
 from .catalogue import ModelCatalogue
 from .deployments import DeploymentRegistry, deployment_routes
+from .document_routes import document_routes
 from .errors import ServiceError
 from .events import EventStream, chat_frames, responses_frames
 from .faults import Faults
 from .gate import Call, Gate, GateConfig
 from .journal import Journal
+from .mcp_server import MCP_PATH, mcp_routes
 from .native import endpoint_ocid, model_ocid, native_routes
+from .platform_routes import conversation_routes
+from .platform_state import PlatformState
 from .replies import Message, RawEvents, Reply, Turn, Usage
 from .rules import KNOWN_FIELDS, Family, Guard, ServiceRules, Tenancy
 from .scripting import ReplyScript
@@ -68,6 +72,8 @@ class Backend:
     deployments: DeploymentRegistry = field(default_factory=DeploymentRegistry)
     endpoints: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(endpoint_ocid))
     """Dedicated AI cluster endpoints of the native chat API: endpoint OCID -> model."""
+    platform: PlatformState = field(default_factory=PlatformState)
+    """Conversations, files and vector stores of the agent platform."""
     model_ocids: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(model_ocid))
     """Imported and fine-tuned models: model OCID -> the base model whose format it takes."""
     tenancy: Tenancy = field(default_factory=lambda: Tenancy("ocid1.tenancy.oc1..aaaaaaaa"))
@@ -125,12 +131,17 @@ class _Endpoints:
         if rules.zdr and body.get("store") is True:
             raise ServiceError(400, "InvalidParameter", ZDR_STORE, param="store")
         model = self._b.catalogue.check(body.get("model"), "responses")
-        return await self.serve_responses(body, model)
+        project = request.headers.get("openai-project")
+        return await self.serve_responses(body, model, project=project)
 
-    async def serve_responses(self, body: dict[str, Any], model: str) -> Response:
+    async def serve_responses(
+        self, body: dict[str, Any], model: str, *, project: str | None = None
+    ) -> Response:
         """Answer a Responses call with ``model`` (already checked by the caller)."""
-        history = self._history(body.get("previous_response_id"))
-        turn = responder.responses_turn(body, history)
+        platform = self._b.platform
+        history = self._history(body.get("previous_response_id")) + platform.history(body, project)
+        turn = responder.responses_turn(platform.prepared(body), history)
+        turn, hosted = platform.hosted(body, turn)
         answer = await self._answer(turn)
         stream = body.get("stream") is True
         if isinstance(answer, RawEvents):
@@ -145,18 +156,13 @@ class _Endpoints:
             usage=usage,
             request=body,
         )
+        hosted.apply(final)
+        compact = platform.compaction_due(body, usage.input_tokens)
+        platform.record(body, final, project, compact)
         self._keep(body, turn, answer, final)
         if not stream:
             return JSONResponse(final)
-        events = wire.response_events(
-            answer,
-            model=model,
-            response_id=response_id,
-            created=created,
-            usage=usage,
-            request=body,
-        )
-        return self._stream(responses_frames(events))
+        return self._stream(responses_frames(wire.body_events(final)))
 
     async def get_response(self, request: Request) -> Response:
         self._guard(request, family="responses", inference=False)
@@ -238,6 +244,16 @@ def routes(backend: Backend) -> list[BaseRoute]:
         Route("/openai/v1/responses/{response_id}", endpoints.get_response, methods=["GET"])
     )
     table.append(Route("/openai/v1/models", endpoints.list_models, methods=["GET"]))
+
+    def guard(request: Request, *, family: Family, json_body: bool = False) -> Call:
+        # Writes are inference calls (the compartment is required of IAM-signed ones).
+        inference = request.method == "POST"
+        return backend.guard.check(request, family=family, inference=inference, json_body=json_body)
+
+    platform = backend.platform
+    zdr = lambda: backend.rules.zdr  # noqa: E731
+    table.extend(conversation_routes(platform.conversations, guard, backend.clock, zdr))
+    table.extend(document_routes(platform.documents, guard, backend.clock))
     table.extend(deployment_routes(endpoints, backend.deployments, backend.journal))
     table.extend(native_routes(backend))
     return table
@@ -260,7 +276,17 @@ def build_app(backend: Backend) -> ASGIApp:
         verify_signatures=lambda: rules.verify_signatures,
         error_style=lambda: rules.error_style,
     )
-    return Gate(router, config)
+    gate = Gate(router, config)
+    mcp = Router(mcp_routes())
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # The MCP stand-in is a third-party server to OCI: no OCI signature, no journal.
+        if scope["type"] == "http" and scope["path"] == MCP_PATH:
+            await mcp(scope, receive, send)
+        else:
+            await gate(scope, receive, send)
+
+    return app
 
 
 def _usage(turn: Turn, reply: Reply) -> Usage:

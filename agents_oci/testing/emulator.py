@@ -20,6 +20,7 @@ from .errors import ErrorStyle, check_error_style
 from .faults import Faults
 from .journal import Journal, JournalEntry
 from .native import NATIVE_CHAT_PATH, endpoint_ocid, model_ocid
+from .platform_state import PlatformState
 from .replies import Handler, RawEvents, Reply, ToolCall
 from .rules import ServiceRules, Tenancy
 from .scripting import ReplyScript
@@ -95,6 +96,8 @@ class OCIEmulator:
         self.script = ReplyScript(responder.default_responder)
         self.deployments = DeploymentRegistry()
         self.endpoints = DeploymentRegistry(endpoint_ocid)
+        self.platform = PlatformState()
+        """Conversations, files and vector stores of the agent platform."""
         self.model_ocids = DeploymentRegistry(model_ocid)
         self.app = build_app(
             Backend(
@@ -108,6 +111,7 @@ class OCIEmulator:
                 clock=clock,
                 deployments=self.deployments,
                 endpoints=self.endpoints,
+                platform=self.platform,
                 model_ocids=self.model_ocids,
                 tenancy=self.tenancy,
             )
@@ -161,6 +165,27 @@ class OCIEmulator:
         realm = oci.regions.REGION_REALMS.get(self.region, "oc1")
         domain = oci.regions.REALMS.get(realm, "oraclecloud.com")
         return f"https://inference.generativeai.{self.region}.oci.{domain}/openai/v1"
+
+    @property
+    def control_plane_url(self) -> str:
+        """``http://127.0.0.1:PORT/20231130/openai/v1``: vector store CRUD (IAM only).
+
+        On OCI this is ``https://generativeai.{region}.oci.{domain}/20231130/openai/v1``
+        (:attr:`inprocess_control_plane_url`); agents_oci's signed client sends
+        vector store CRUD there by itself.
+        """
+        return f"http://127.0.0.1:{self.port}/20231130/openai/v1"
+
+    @property
+    def inprocess_control_plane_url(self) -> str:
+        """The real control-plane base URL of :attr:`region`, for an ASGI transport."""
+        host = self.inprocess_base_url.removesuffix("/openai/v1").replace("://inference.", "://")
+        return host + "/20231130/openai/v1"
+
+    @property
+    def mcp_url(self) -> str:
+        """``http://127.0.0.1:PORT/mcp``: the emulator's MCP stand-in (``echo``, ``word_count``)."""
+        return f"http://127.0.0.1:{self.port}/mcp"
 
     @property
     def root_url(self) -> str:
@@ -301,5 +326,6 @@ class OCIEmulator:
         """Forget the journal, stored responses, faults and scripted replies."""
         self.journal.clear()
         self.store.clear()
+        self.platform.clear()
         self.faults.clear()
         self.script.clear()
