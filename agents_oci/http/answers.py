@@ -23,6 +23,7 @@ which both openai lines pass on as they are, without retrying.
 
 from __future__ import annotations
 
+import importlib
 import json
 import zlib
 from collections.abc import AsyncIterator, Callable
@@ -142,21 +143,24 @@ class RedirectRefusedError(openai.APIStatusError):
         return (_restore, (type(self), self.message, *_wire(self.response)))
 
 
-def _wire(response: Any) -> tuple[int, dict[str, str], str, str]:
-    kept = {k: v for k, v in response.headers.items() if k in ("content-type", "location",
-                                                                "opc-request-id")}
-    return response.status_code, kept, response.request.method, str(response.request.url)
+def _wire(response: Any) -> tuple[str, int, dict[str, str], str, str]:
+    kept = {
+        k: v
+        for k, v in response.headers.items()
+        if k in ("content-type", "location", "opc-request-id")
+    }
+    library = type(response).__module__.split(".", 1)[0]  # httpx2 or httpx
+    return library, response.status_code, kept, response.request.method, str(response.request.url)
 
 
 def _restore(
-    cls: type[Any], message: str, status: int, headers: dict[str, str], method: str, url: str
+    cls: type[Any], message: str, library: str, status: int, headers: dict[str, str],
+    method: str, url: str,
 ) -> Any:
     """Unpickling (worker processes send errors back): the same error, minus the body."""
-    from .library import http_library
-
-    library = http_library()
-    request = library.Request(method, url)
-    return cls(message, response=library.Response(status, headers=headers, request=request))
+    module = importlib.import_module(library)
+    request = module.Request(method, url)
+    return cls(message, response=module.Response(status, headers=headers, request=request))
 
 
 def redirect_error(response: Any) -> RedirectRefusedError:
