@@ -70,10 +70,7 @@ def test_a_fork_during_a_refresh_does_not_hang_the_child(caller: str) -> None:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child, which has no worker thread
         try:
-            if caller == "sync":
-                key = refresher.current_sync()
-            else:
-                key = asyncio.run(refresher.current())
+            key = refresher.current_sync() if caller == "sync" else asyncio.run(refresher.current())
             os._exit(0 if key.key_id.startswith(f"ST$token-{os.getpid()}-") else 3)
         except BaseException:
             os._exit(4)
