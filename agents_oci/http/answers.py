@@ -77,8 +77,9 @@ def asked_for_stream(request: Any) -> bool:
         content: bytes = request.content
     except Exception:  # a streamed request body, never read: not an API call of ours
         return False
-    # The byte search skips the parse for every non-streaming request; the parse
-    # makes sure the key is the top-level one (a nested "stream" is not a request).
+    # The byte search (0.4 us on a 50 KB body) skips the parse for every
+    # non-streaming request; the parse (0.4 ms on 50 KB, measured) makes sure the
+    # key is the top-level one (a nested "stream" is not a request).
     if b'"stream":true' not in content and b'"stream": true' not in content:
         return False
     try:
@@ -211,8 +212,9 @@ async def checked_json(
 ) -> AsyncIterator[bytes]:
     """Yield ``stream``'s chunks; at its end, raise if the whole body is not JSON.
 
-    Measured: ``json.loads`` of a 4 KB chat answer takes about 20 us, of a
-    100 KB Responses answer about 0.5 ms: small beside the request it checks.
+    Measured here (2 shared CPUs, loaded): ``json.loads`` of a 3.5 KB chat
+    answer takes about 40 us, of an 85 KB Responses answer about 1 ms; openai
+    parses and validates the same body again, at several times that cost.
     """
     unpack = decoder(content_encoding)
     seen: list[bytes] = []
