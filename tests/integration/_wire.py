@@ -15,6 +15,7 @@ armed mangle pass through unchanged (keep-alive included).
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
 import struct
 import threading
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-__all__ = ["Answer", "WireProxy", "cut", "cut_clean", "html_page", "redirect", "retyped"]
+__all__ = ["Answer", "WireProxy", "cut", "cut_clean", "gzipped", "html_page", "redirect", "retyped"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,15 @@ def cut(keep: float, *, reset: bool = False) -> Mangle:
 
     def mangle(answer: Answer) -> Answer:
         return replace(answer, ending="reset" if reset else "close", sent=_bytes(answer, keep))
+
+    return mangle
+
+
+def gzipped() -> Mangle:
+    """The same answer, gzip-encoded (``Content-Encoding: gzip``), as many servers send."""
+
+    def mangle(answer: Answer) -> Answer:
+        return replace(answer.with_header("content-encoding", "gzip"), body=gzip.compress(answer.body))
 
     return mangle
 

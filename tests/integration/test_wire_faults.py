@@ -21,7 +21,7 @@ from agents import Agent, ModelSettings, RunConfig, Runner
 from agents_oci import OCIProvider, RedirectRefusedError, UnexpectedResponseError
 from agents_oci.testing import OCIEmulator
 
-from ._wire import Mangle, WireProxy, cut, cut_clean, html_page, redirect, retyped
+from ._wire import Mangle, WireProxy, cut, cut_clean, gzipped, html_page, redirect, retyped
 from .conftest import CHAT_MODEL, RESPONSES_MODEL, auth_for
 
 MODELS = {
@@ -84,6 +84,17 @@ async def test_a_whole_stream_with_an_odd_content_type_still_answers(
 ) -> None:
     proxy.next(retyped("Text/Event-Stream"))
     assert "lighthouse keeper" in await run(oci, MODELS[api], stream=True)
+    await oci.aclose()
+
+
+@pytest.mark.parametrize("api", sorted(MODELS))
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
+async def test_a_gzip_encoded_answer_is_checked_decoded(
+    oci: OCIProvider, proxy: WireProxy, api: str, stream: bool
+) -> None:
+    """The transport sees bodies before the HTTP library decodes them: the checks decode too."""
+    proxy.next(gzipped())
+    assert "lighthouse keeper" in await run(oci, MODELS[api], stream=stream)
     await oci.aclose()
 
 
