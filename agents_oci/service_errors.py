@@ -20,6 +20,11 @@ retry logic keep working::
         ...
 
 Errors that match no rule pass through unchanged.
+
+Two errors come from the transport itself, for answers that are not OCI's
+(see :mod:`agents_oci.http.answers`): :class:`UnexpectedResponseError` (a 2xx
+of the wrong kind: an HTML page, a body cut short) and
+:class:`RedirectRefusedError` (a 3xx; the signing client never follows one).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from typing import Any, ClassVar, Final, cast
 
 import openai
 
+from .http.answers import RedirectRefusedError, UnexpectedResponseError
+
 __all__ = [
     "AuthenticationFailedError",
     "ErrorContext",
@@ -39,8 +46,10 @@ __all__ = [
     "NotAuthorizedOrNotFoundError",
     "OCIServiceError",
     "ProjectRequiredError",
+    "RedirectRefusedError",
     "ResponsesOnlyModelError",
     "ResponsesStateLostError",
+    "UnexpectedResponseError",
     "UnsupportedOperationError",
     "ZeroDataRetentionError",
     "concrete_class",

@@ -21,6 +21,15 @@ The rules (the botocore refresh model, applied to OCI tokens):
   across an ``await`` or an auth-flow ``yield``. The in-flight refresh is a
   ``concurrent.futures.Future``, so waiters may live on any event loop or in
   plain threads.
+- Every wait on a refresh is bounded (:data:`REFRESH_TIMEOUT`): a refresh
+  that hangs (a metadata service that never answers) ends the wait with
+  :class:`RefreshTimeoutError`, or with the current key while it is still
+  valid; the next caller after that time starts a new refresh instead of
+  joining the stuck one.
+- A forked child inherits the bookkeeping but not the worker thread: a
+  refresh in flight at the fork would never finish there. In the child the
+  lock is new and an inherited in-flight refresh is run again by a thread of
+  the child's own, so whoever waits for it gets a key.
 """
 
 from __future__ import annotations
@@ -28,14 +37,23 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
+from ..errors import CredentialsError
 from .credentials import CredentialSource, SigningKey
 
-__all__ = ["ADVISORY_WINDOW", "MANDATORY_WINDOW", "Refresher"]
+__all__ = [
+    "ADVISORY_WINDOW",
+    "MANDATORY_WINDOW",
+    "REFRESH_TIMEOUT",
+    "RefreshTimeoutError",
+    "Refresher",
+]
 
 logger = logging.getLogger("agents_oci")
 
@@ -43,9 +61,17 @@ ADVISORY_WINDOW: Final = 300.0
 """Seconds before expiry when a background refresh starts."""
 MANDATORY_WINDOW: Final = 30.0
 """Seconds before expiry when callers wait for the refresh."""
+REFRESH_TIMEOUT: Final = 120.0
+"""Seconds any caller waits for one refresh. A refresh is a file read or one or
+two HTTPS calls with their own timeouts; one still running after two minutes
+is stuck."""
 _RETRY_INTERVAL: Final = 5.0
 # A token source may hand back the same near-expiry token (the federation
 # client renews only inside its own window): do not ask again on every request.
+
+
+class RefreshTimeoutError(CredentialsError):
+    """A credential refresh did not finish within the refresh timeout."""
 
 
 class Refresher:
@@ -58,19 +84,23 @@ class Refresher:
         clock: Callable[[], float] = time.time,
         advisory_window: float = ADVISORY_WINDOW,
         mandatory_window: float = MANDATORY_WINDOW,
+        refresh_timeout: float = REFRESH_TIMEOUT,
     ) -> None:
         self._source = source
         self._clock = clock
         self._advisory = advisory_window
         self._mandatory = mandatory_window
+        self._timeout = refresh_timeout
         self._lock = threading.Lock()
         self._inflight: concurrent.futures.Future[SigningKey] | None = None
         self._inflight_forced = False
+        self._inflight_since = 0.0  # time.monotonic() when it started
         self._last_attempt = float("-inf")
         self._failure: tuple[float, BaseException] | None = None
         self._key: SigningKey | None = None
         self.refresh_count = 0
         """Completed refreshes (forced or not); for tests and diagnostics."""
+        _INSTANCES.add(self)
 
     @property
     def can_refresh(self) -> bool:
@@ -148,8 +178,10 @@ class Refresher:
         future.set_running_or_notify_cancel()
         with self._lock:
             inflight = self._inflight
-            if inflight is not None:
+            stuck = time.monotonic() - self._inflight_since > self._timeout
+            if inflight is not None and not stuck:
                 return inflight, self._inflight_forced
+            # (A stuck refresh is left to finish or hang on its own; it no longer counts.)
             now = self._clock()
             if self._failure is not None and now - self._failure[0] < _RETRY_INTERVAL:
                 future.set_exception(self._failure[1])
@@ -158,36 +190,54 @@ class Refresher:
                 future.set_result(self._key)
                 return future, False
             self._inflight, self._inflight_forced, self._last_attempt = future, force, now
+            self._inflight_since = time.monotonic()
         if not force:
             # Nobody may be waiting for a background refresh: say when it fails.
             future.add_done_callback(_log_background_failure)
+        self._spawn(future, force)
+        return future, force
+
+    def _spawn(self, future: concurrent.futures.Future[SigningKey], force: bool) -> None:
         try:
             threading.Thread(
                 target=self._run, args=(future, force), name="agents-oci-refresh", daemon=True
             ).start()
         except BaseException as exc:  # e.g. "can't start new thread": never leave it pending
             with self._lock:
-                self._inflight = None
+                if self._inflight is future:
+                    self._inflight = None
             future.set_exception(exc)
-        return future, force
 
     def _run(self, future: concurrent.futures.Future[SigningKey], force: bool) -> None:
         try:
             fresh = self._source.load(force=force)
         except BaseException as exc:
             with self._lock:
-                self._inflight = None
-                self._failure = (self._clock(), exc)
-            future.set_exception(exc)
+                if self._inflight is future:
+                    self._inflight = None
+                    self._failure = (self._clock(), exc)
+            _settle(future, exc)
             return
         with self._lock:
             generation = 0 if self._key is None else self._key.generation + 1
             key = SigningKey(fresh.key_id, fresh.private_key, fresh.expires_at, generation)
-            self._key = key
-            self._inflight = None
-            self._failure = None
+            if self._inflight is future or self._inflight is None:
+                self._key = key  # a stuck refresh that ends late still brings a valid key
+                self._failure = None
+            if self._inflight is future:
+                self._inflight = None
             self.refresh_count += 1
-        future.set_result(key)
+        _settle(future, key)
+
+    def _after_fork(self) -> None:
+        """In a forked child: a new lock, and an inherited refresh run again here."""
+        self._lock = threading.Lock()  # another parent thread may have held it at fork
+        orphan = self._inflight
+        if orphan is not None and not orphan.done():
+            self._inflight_since = time.monotonic()
+            self._spawn(orphan, self._inflight_forced)  # its parent thread is not in the child
+        else:
+            self._inflight = None
 
     async def _wait(
         self,
@@ -198,7 +248,10 @@ class Refresher:
     ) -> SigningKey:
         try:
             # shield: a cancelled waiter must not cancel the shared future.
-            return await asyncio.shield(asyncio.wrap_future(future))
+            waited = asyncio.shield(asyncio.wrap_future(future))
+            return await asyncio.wait_for(waited, self._timeout)
+        except asyncio.TimeoutError:
+            return self._on_failure(self._timed_out(), fallback, strict=strict)
         except Exception as exc:
             return self._on_failure(exc, fallback, strict=strict)
 
@@ -210,9 +263,19 @@ class Refresher:
         strict: bool = False,
     ) -> SigningKey:
         try:
-            return future.result()
+            return future.result(timeout=self._timeout)
+        except concurrent.futures.TimeoutError:
+            return self._on_failure(self._timed_out(), fallback, strict=strict)
         except Exception as exc:
             return self._on_failure(exc, fallback, strict=strict)
+
+    def _timed_out(self) -> RefreshTimeoutError:
+        return RefreshTimeoutError(
+            f"The credential refresh did not finish within {self._timeout:g} s "
+            f"({type(self._source).__name__}). Fix: check that this machine reaches the token "
+            "source (the instance metadata service or the federation endpoint for principals, "
+            "the token file for session tokens); the next request starts a new refresh."
+        )
 
     def _on_failure(
         self, exc: Exception, fallback: SigningKey | None, *, strict: bool
@@ -222,6 +285,30 @@ class Refresher:
         if strict or fallback is None or self._due(fallback, 0.0):
             raise exc
         return fallback  # the failure was logged when it happened
+
+
+def _settle(future: concurrent.futures.Future[SigningKey], outcome: Any) -> None:
+    """Resolve ``future`` unless it already is (a fork may have restarted its refresh)."""
+    try:
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+    except concurrent.futures.InvalidStateError:
+        pass
+
+
+_INSTANCES: Final[weakref.WeakSet[Refresher]] = weakref.WeakSet()
+# Process-wide on purpose: a fork copies every refresher, and each must reset in the child.
+
+
+def _reset_all_in_child() -> None:
+    for refresher in list(_INSTANCES):
+        refresher._after_fork()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_reset_all_in_child)
 
 
 def _log_background_failure(future: concurrent.futures.Future[SigningKey]) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx2
 
+from .answers import check
 from .core import BearerCore, SigningCore, surface_request_id
-from .loops import LoopLocal
-from .streams import guarded, is_event_stream
+from .loops import LoopLocal, close_sockets
 
 __all__ = ["Httpx2LoopLocalTransport", "Httpx2OCIAuth"]
 
@@ -38,37 +38,38 @@ class Httpx2OCIAuth(httpx2.Auth):
         return "Httpx2OCIAuth()"
 
 
-class _Httpx2GuardedStream(httpx2.AsyncByteStream):
-    """An event-stream body that must end with its terminal event (see ``streams``)."""
+class _Httpx2CheckedStream(httpx2.AsyncByteStream):
+    """A body watched to its end (see ``answers``); closing closes the original."""
 
-    def __init__(self, stream: Any, request: httpx2.Request) -> None:
-        self._stream = stream
-        self._request = request
+    def __init__(self, chunks: AsyncIterator[bytes], original: Any) -> None:
+        self._chunks = chunks
+        self._original = original
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in guarded(self._stream, httpx2.RemoteProtocolError, self._request):
+        async for chunk in self._chunks:
             yield chunk
 
     async def aclose(self) -> None:
-        await self._stream.aclose()
+        await self._original.aclose()
 
 
 class Httpx2LoopLocalTransport(httpx2.AsyncBaseTransport):
-    """An ``httpx2`` transport with one connection pool per event loop."""
+    """An ``httpx2`` transport with one connection pool per event loop; answers checked."""
 
     def __init__(self, **options: Any) -> None:
         self._pools: LoopLocal[httpx2.AsyncHTTPTransport] = LoopLocal(
-            lambda: httpx2.AsyncHTTPTransport(**options)
+            lambda: httpx2.AsyncHTTPTransport(**options),
+            close=lambda pool: pool.aclose(),
+            close_directly=close_sockets,
         )
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        response = await self._pools.get().handle_async_request(request)
+        pool = await self._pools.get()
+        response = await pool.handle_async_request(request)
         surface_request_id(response.headers)
-        if is_event_stream(response.headers.get("content-type")):
-            response.stream = _Httpx2GuardedStream(response.stream, request)
+        response.request = request
+        await check(request, response, httpx2, _Httpx2CheckedStream)
         return response
 
     async def aclose(self) -> None:
-        pool = self._pools.pop_current()
-        if pool is not None:
-            await pool.aclose()
+        await self._pools.close_all()

@@ -1,49 +1,177 @@
-"""One connection pool per event loop, so a provider outlives ``asyncio.run()``.
+"""One connection pool per event loop, closed with its loop, dropped in a forked child.
 
 An HTTP connection belongs to the event loop that opened it. A provider or
 model is often created once and used from several loops: a script calling
 ``asyncio.run()`` twice, pytest-asyncio's loop per test, a worker that starts
 a loop per job. With a single pool the second loop fails with "Event loop is
-closed". :class:`LoopLocal` keeps one transport per running loop; the HTTP
-client, the ``AsyncOpenAI`` object and the signing Auth stay shared.
+closed". :class:`LoopLocal` keeps one pool per loop; the HTTP client, the
+``AsyncOpenAI`` object and the signing Auth stay shared.
+
+A pool must not outlive its loop: its sockets keep the loop alive (each
+socket's transport holds it), so one ``asyncio.run()`` per job with a shared
+provider leaked a socket, a dead loop and a pool per job (measured on main:
+about 4 fds per job; with a 256-fd limit every job failed from the 247th).
+So each loop's pool is closed:
+
+- when the loop shuts down: ``asyncio.run()`` and ``asyncio.Runner`` (and so
+  pytest-asyncio) close every open async generator before closing the loop,
+  and each pool comes with one, whose ``finally`` closes the pool on its
+  still-running loop;
+- when a loop is found closed without that (``loop.close()`` by hand): on
+  the next new loop, its pool is dropped and its sockets closed directly;
+- by :meth:`LoopLocal.close_all` (``aclose()``): every pool, each on its own
+  loop if that loop is running, else directly;
+- in a forked child: every inherited pool is dropped and the child's copies
+  of its sockets closed (``close()``, never ``shutdown()``: the parent keeps
+  using the same connections), so a child never writes on the parent's
+  keep-alive connection.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
+import os
 import threading
 import weakref
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import AsyncGenerator, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Final, Generic, TypeVar
 
-__all__ = ["LoopLocal"]
+__all__ = ["LoopLocal", "close_sockets"]
 
 T = TypeVar("T")
 
+_OTHER_LOOP_TIMEOUT: Final = 10.0
+"""Seconds to wait for a pool to close on another thread's loop."""
+
+
+@dataclass
+class _Entry(Generic[T]):
+    value: T
+    closer: AsyncGenerator[None, None]
+
 
 class LoopLocal(Generic[T]):
-    """A value per running event loop, made on first use in that loop."""
+    """A value per event loop, made on first use in that loop and closed with it."""
 
-    def __init__(self, factory: Callable[[], T]) -> None:
+    def __init__(
+        self,
+        factory: Callable[[], T],
+        *,
+        close: Callable[[T], Coroutine[Any, Any, None]],
+        close_directly: Callable[[T], None],
+    ) -> None:
         self._factory = factory
-        # Weak keys: a finished loop's transport is dropped with the loop, and
-        # its sockets are released when it is collected.
-        self._values: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._close = close
+        self._close_directly = close_directly
+        self._values: dict[asyncio.AbstractEventLoop, _Entry[T]] = {}
         self._lock = threading.Lock()  # loops in several threads may share us
+        _INSTANCES.add(self)
 
-    def get(self) -> T:
+    async def get(self) -> T:
         loop = asyncio.get_running_loop()
-        value = self._values.get(loop)
-        if value is None:
-            with self._lock:
-                value = self._values.get(loop)
-                if value is None:
-                    value = self._values[loop] = self._factory()
-        return value
-
-    def pop_current(self) -> T | None:
-        """Forget and return the running loop's value (the caller closes it)."""
+        entry = self._values.get(loop)  # the fast path: one dict lookup, no lock
+        if entry is not None:
+            return entry.value
         with self._lock:
-            return self._values.pop(asyncio.get_running_loop(), None)
+            entry = self._values.get(loop)
+            stale = [] if entry is not None else self._pop_closed()
+            if entry is None:
+                entry = self._values[loop] = _Entry(self._factory(), self._closer(loop))
+                fresh = True
+            else:
+                fresh = False
+        for old in stale:
+            self._discard(old)
+        if fresh:
+            # Started on this loop, so the loop's shutdown_asyncgens() closes it.
+            await entry.closer.asend(None)
+        return entry.value
+
+    async def _closer(self, loop: asyncio.AbstractEventLoop) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            # Still ours only at the loop's shutdown: otherwise the entry was
+            # already taken (and closed) by whoever took it.
+            with self._lock:
+                entry = self._values.pop(loop, None)
+            if entry is not None:
+                await self._close(entry.value)
+
+    def _pop_closed(self) -> list[_Entry[T]]:
+        closed = [loop for loop in self._values if loop.is_closed()]
+        return [self._values.pop(loop) for loop in closed]
+
+    def _discard(self, entry: _Entry[T]) -> None:
+        """Close ``entry`` without its loop: its closer returns at once, the sockets close."""
+        _finish(entry.closer)
+        self._close_directly(entry.value)
+
+    async def close_all(self) -> None:
+        """Close every loop's value: on its own loop where it runs, else directly."""
+        with self._lock:
+            entries, self._values = self._values, {}
+        current = asyncio.get_running_loop()
+        for loop, entry in entries.items():
+            _finish(entry.closer)
+            if loop is current:
+                await self._close(entry.value)
+            elif loop.is_running():
+                future = asyncio.run_coroutine_threadsafe(self._close(entry.value), loop)
+                try:
+                    await asyncio.wait_for(asyncio.wrap_future(future), _OTHER_LOOP_TIMEOUT)
+                except (asyncio.TimeoutError, RuntimeError, concurrent.futures.CancelledError):
+                    self._close_directly(entry.value)  # that loop stopped or is stuck
+            else:
+                self._close_directly(entry.value)
+
+    def _after_fork(self) -> None:
+        """In a forked child: drop every inherited value, closing the child's copies."""
+        self._lock = threading.Lock()  # another parent thread may have held it at fork
+        entries, self._values = self._values, {}
+        for entry in entries.values():
+            self._discard(entry)
+
+
+def _finish(closer: AsyncGenerator[None, None]) -> None:
+    """End a closer whose entry is already taken: its ``finally`` has nothing to await."""
+    with contextlib.suppress(StopIteration, RuntimeError):  # RuntimeError: it already ended
+        closer.aclose().send(None)
+
+
+def close_sockets(pool: Any) -> None:
+    """Close the sockets of an httpx/httpx2 transport's pool without its event loop.
+
+    Best effort, for pools whose loop is gone or not running (and in a forked
+    child): it reaches into httpcore's connection objects (the same layout in
+    httpcore 1.x and httpcore2). Where the layout differs, the pool is only
+    dropped, and its sockets close when it is collected.
+    """
+    connections = getattr(getattr(pool, "_pool", None), "connections", ())
+    for connection in list(connections):
+        stream = getattr(getattr(connection, "_connection", None), "_network_stream", None)
+        try:
+            sock = stream.get_extra_info("socket") if stream is not None else None
+        except Exception:
+            continue
+        raw = getattr(sock, "_sock", sock)  # asyncio's TransportSocket wraps the socket
+        close = getattr(raw, "close", None)
+        if callable(close):
+            close()
+
+
+_INSTANCES: Final[weakref.WeakSet[LoopLocal[Any]]] = weakref.WeakSet()
+# Process-wide on purpose: a fork copies every instance, and the child must
+# drop them all before it makes a request.
+
+
+def _forget_all_in_child() -> None:
+    for instance in list(_INSTANCES):
+        instance._after_fork()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_forget_all_in_child)

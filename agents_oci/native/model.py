@@ -213,7 +213,11 @@ class OCINativeModel(Model):
         }
 
     async def _send(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        """POST with openai's retry policy (429, 5xx, honouring retry-after); typed errors."""
+        """POST with openai's retry policy (429, 5xx, honouring retry-after); typed errors.
+
+        A non-streaming answer is read here, inside the retry loop, so a body
+        cut short is retried and then raised as openai does (``APIConnectionError``).
+        """
         client = self._connection.http_client()
         content = json.dumps(body).encode()
         headers = {"content-type": "application/json", "accept": "application/json"}
@@ -225,6 +229,8 @@ class OCINativeModel(Model):
             request.headers["x-retry-count"] = str(attempt)
             try:
                 response = await client.send(request, stream=True)
+                if response.status_code < 300 and not stream:
+                    await response.aread()
             except library.TransportError as exc:
                 # As the openai client does: retry, then the openai error type.
                 if attempt < _MAX_RETRIES:
@@ -233,7 +239,7 @@ class OCINativeModel(Model):
                 if isinstance(exc, library.TimeoutException):
                     raise openai.APITimeoutError(request=request) from exc
                 raise openai.APIConnectionError(request=request) from exc
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
             await response.aread()
             if response.status_code not in _RETRIED or attempt == _MAX_RETRIES:

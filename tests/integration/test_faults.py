@@ -9,7 +9,6 @@ import time
 from collections import Counter
 from typing import Any
 
-import httpx
 import openai
 import pytest
 from agents import Agent, ModelSettings, RunConfig, Runner, function_tool
@@ -20,8 +19,8 @@ from agents_oci.testing import OCIEmulator, RawEvents
 from .conftest import CHAT_MODEL, RESPONSES_MODEL, auth_for
 
 MODELS = {"chat": CHAT_MODEL, "responses": f"responses:{RESPONSES_MODEL}"}
-# openai 3.x wraps a broken stream in APIConnectionError; openai 2.x lets httpx's error out.
-BROKEN_STREAM = (openai.APIConnectionError, httpx.RemoteProtocolError)
+
+BROKEN_STREAM = openai.APIConnectionError  # on both openai lines (issue 16, defect 2)
 
 
 def chain(error: BaseException | None) -> str:
@@ -125,7 +124,11 @@ async def test_fifty_concurrent_401s_one_refresh_no_stall(emu: OCIEmulator, fair
     during = [t for t in ticks if start + 0.1 <= t <= end]
     gaps = [b - a for a, b in itertools.pairwise(during)]
     assert len(during) > 300, "the loop did not run while the refresh ran"
-    assert max(gaps) < 0.020, f"event loop stalled {max(gaps) * 1000:.1f} ms during the refresh"
+    # Structural, not a latency bound: a refresh on the loop would stall it for
+    # the whole refresh (1 s). Scheduling noise under a loaded machine (measured
+    # 24-33 ms on 2 shared CPUs) stays far below half of it; the loop's latency
+    # itself is measured by the benchmarks.
+    assert max(gaps) < 0.5, f"the loop stalled {max(gaps) * 1000:.0f} ms: the refresh ran on it"
     await oci.aclose()
 
 
