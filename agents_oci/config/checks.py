@@ -135,8 +135,19 @@ def base_url_setting(world: World) -> Sourced[str]:
         parts = urlsplit(hit.value)
         ok = parts.scheme in ("http", "https") and bool(parts.hostname)
         parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+        userinfo = "@" in parts.netloc
     except ValueError:
-        ok = False
+        ok = userinfo = False
+    if userinfo:
+        raise InvalidConfigValueError(
+            f"base_url {safe_url(hit.value)!r} (from {hit.source}) carries credentials "
+            "(`user:password@` before the host). They are never sent: every request's "
+            "Authorization header carries the OCI signature or the API key instead. But "
+            "the HTTP library writes each request's URL, credentials included, to its INFO "
+            "log. Fix: remove `user:password@` from base_url; a gateway that needs its own "
+            "credentials must take them in a header of its own, on a client you build "
+            "(openai_client=)."
+        )
     if ok:
         return hit
     raise InvalidConfigValueError(
