@@ -21,7 +21,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-__all__ = ["cached_key", "clear"]
+__all__ = ["cached_key", "clear", "digest"]
 
 _MAX_ENTRIES: Final = 64
 _Key = tuple[object, ...]
@@ -29,8 +29,8 @@ _cache: OrderedDict[_Key, RSAPrivateKey] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _digest(text: str | None) -> str | None:
-    # Only a digest is kept in the cache key, never the pass phrase or key text.
+def digest(text: str | None) -> str | None:
+    """A SHA-256 digest of ``text``: the cache key holds no pass phrase or key text."""
     if text is None:
         return None
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -50,18 +50,22 @@ def cached_key(
     load: Callable[[], RSAPrivateKey],
     *,
     profile: str,
-    pass_phrase: str | None,
+    pass_phrase_digest: str | None,
     key_file: str | None = None,
-    key_content: str | None = None,
+    key_content_digest: str | None = None,
 ) -> RSAPrivateKey:
-    """``load()``'s key, from this process's cache when the same key was loaded before."""
-    if key_content is not None:
-        identity: tuple[object, ...] | None = ("content", _digest(key_content))
+    """``load()``'s key, from this process's cache when the same key was loaded before.
+
+    Takes digests (:func:`digest`), not the pass phrase or key text, so that no
+    frame of a failed load holds a secret for error reporters that capture locals.
+    """
+    if key_content_digest is not None:
+        identity: tuple[object, ...] | None = ("content", key_content_digest)
     else:
         identity = _file_identity(key_file or "")
     if identity is None:
         return load()
-    entry = (*identity, profile, _digest(pass_phrase))
+    entry = (*identity, profile, pass_phrase_digest)
     with _lock:
         key = _cache.get(entry)
         if key is not None:
