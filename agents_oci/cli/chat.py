@@ -17,6 +17,7 @@ from rich.console import Console
 from ..connection import DEFAULT_REQUEST_TIMEOUT, OCIConnection
 from ..errors import OCIConfigurationError
 from ..provider import RESPONSES_PREFIX, OCIProvider
+from . import COMMANDS
 from .explain import diagnose, error_context
 from .options import connection_flags, connection_options
 from .output import Waiting, err_console
@@ -25,7 +26,7 @@ from .stream import text_delta
 __all__ = ["chat"]
 
 
-@click.command(short_help="Send one prompt to a model on OCI and stream the answer.")
+@click.command(short_help=COMMANDS["chat"][1])
 @click.argument("model")
 @click.argument("prompt")
 @click.option("--responses", is_flag=True,

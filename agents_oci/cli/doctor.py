@@ -18,6 +18,7 @@ from rich.console import Console
 from ..config.settings import Settings
 from ..connection import ConnectionOptions, resolve_connection
 from ..errors import OCIConfigurationError
+from . import COMMANDS
 from .credential_checks import credential_checks
 from .live import live_check
 from .options import connection_flags, connection_options
@@ -39,7 +40,7 @@ from .settings_checks import (
 __all__ = ["doctor", "examine", "resolve_as_models_do"]
 
 
-@click.command(short_help="Check your OCI setup and explain what is wrong.")
+@click.command(short_help=COMMANDS["doctor"][1])
 @connection_options
 @click.option("--live", "live_model", metavar="MODEL",
               help="Also send one tiny signed request to MODEL (responses:NAME for the "
