@@ -14,17 +14,20 @@ import openai
 
 from ..config.settings import Settings
 from ..errors import OCIConfigurationError
-from ..provider import RESPONSES_PREFIX
+from ..provider import route
 from ..service_errors import ErrorContext, OCIServiceError, translate
 
 __all__ = ["Diagnosis", "diagnose", "error_context"]
 
 
 def error_context(settings: Settings, model: str) -> ErrorContext:
-    """What a request for ``model`` (``responses:NAME`` allowed) was made with."""
-    api = "responses" if model.startswith(RESPONSES_PREFIX) else "chat"
+    """What a request for ``model`` (``responses:NAME``, ``native:NAME`` allowed) was made with."""
+    try:
+        api, name = route(model)  # as OCIProvider routes it
+    except OCIConfigurationError:
+        api, name = "chat", model
     return ErrorContext(
-        model=model.removeprefix(RESPONSES_PREFIX), api=api, region=settings.region.value,
+        model=name, api=api, region=settings.region.value,
         compartment_id=settings.compartment_id.value, project_id=settings.project_id.value,
         auth_type=settings.auth_type.value, profile=settings.profile.value,
     )

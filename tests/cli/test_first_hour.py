@@ -5,7 +5,13 @@ Every test drives ``agents-oci`` in a subprocess, as a user would.
 
 from __future__ import annotations
 
-from .conftest import clean_env, command, run
+import pytest
+
+from agents_oci.testing import OCIEmulator
+
+from .conftest import Run, clean_env, command, run, run_all
+
+COHERE = "cohere.command-r-plus-08-2024"
 
 
 def _imported(stderr: str) -> set[str]:
@@ -22,3 +28,40 @@ def test_help_and_version_import_neither_the_agents_sdk_nor_openai() -> None:
         imported = _imported(done.stderr)
         assert "agents_oci.cli" in imported, args
         assert not {"agents", "openai"} & imported, args
+
+
+@pytest.fixture(scope="module")
+def native_runs(emu: OCIEmulator) -> dict[str, Run]:
+    connection = ["--config-file", emu.config_file, "--base-url", emu.base_url]
+    return run_all({
+        # Defect 2: chat built OCIProvider(openai_client=...) and could not reach native models.
+        "chat_cohere": (command("chat", COHERE, "hello there", *connection, script=True), None),
+        "chat_native": (command("chat", "native:meta.llama-3.3-70b-instruct", "hi native",
+                                "--no-stream", *connection), None),
+        # Defect 3: --live sent Cohere R to chat completions and native:NAME as a model name.
+        "live_cohere": (command("doctor", *connection, "--live", COHERE), None),
+        "live_native": (command("doctor", *connection, "--live", "native:meta.llama-3.3-70b-instruct"),
+                        None),
+        "live_chat": (command("doctor", *connection, "--live", "meta.llama-3.3-70b-instruct"), None),
+    })
+
+
+def test_chat_reaches_native_api_models(native_runs: dict[str, Run], emu: OCIEmulator) -> None:
+    for job, said in (("chat_cohere", "hello there"), ("chat_native", "hi native")):
+        done = native_runs[job]
+        assert done.returncode == 0, done.output
+        assert said in done.stdout
+        assert "openai_client" not in done.output
+    native = [e for e in emu.journal.entries if e.target.startswith("/20231130/actions/chat")]
+    assert len(native) >= 2 and all(e.principal for e in native)
+
+
+@pytest.mark.parametrize(("job", "api"), [("live_cohere", "OCI's native chat API"),
+                                          ("live_native", "OCI's native chat API"),
+                                          ("live_chat", "chat completions")])
+def test_doctor_live_routes_as_the_provider_and_names_the_api(
+    native_runs: dict[str, Run], job: str, api: str
+) -> None:
+    done = native_runs[job]
+    assert done.returncode == 0, done.output
+    assert f"answered over {api}" in done.stdout
