@@ -5,6 +5,10 @@ Every test drives ``agents-oci`` in a subprocess, as a user would.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from agents_oci.testing import OCIEmulator
@@ -65,3 +69,40 @@ def test_doctor_live_routes_as_the_provider_and_names_the_api(
     done = native_runs[job]
     assert done.returncode == 0, done.output
     assert f"answered over {api}" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def refused_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
+    with OCIEmulator() as emu:
+        emu.credentials.revoke_tokens()  # OCI no longer accepts the session token
+        text = Path(emu.config_file).read_text(encoding="utf-8")
+        wrong = re.sub(r"fingerprint\s*=\s*\S+", "fingerprint=" + ":".join(["ab"] * 16), text)
+        config = tmp_path_factory.mktemp("wrong") / "config"
+        config.write_text(wrong, encoding="utf-8")
+        config.chmod(0o600)
+        url = ["--base-url", emu.base_url]
+        chat = ("chat", "meta.llama-3.3-70b-instruct", "hi")
+        yield run_all({
+            "fingerprint": (command(*chat, "--config-file", str(config), *url), None),
+            "session": (command(*chat, "--config-file", emu.config_file, "--profile", "SESSION",
+                                *url), None),
+            "api_key": (command(*chat, *url, "--region", emu.region),
+                        clean_env(OCI_GENAI_API_KEY="sk-not-a-key-of-this-tenancy")),
+        })
+
+
+@pytest.mark.parametrize(("job", "fix"), [
+    ("fingerprint", "Check that the fingerprint in profile [DEFAULT]"),
+    ("session", "oci session refresh --profile SESSION"),
+    ("api_key", "The Generative AI API key was refused"),
+])
+def test_chat_gives_the_specific_401_fix_and_points_to_doctor(
+    refused_runs: dict[str, Run], job: str, fix: str
+) -> None:
+    # Defect 4: one generic 401 hint for three different causes.
+    done = refused_runs[job]
+    assert done.returncode == 1, done.output
+    assert "HTTP 401" in done.stderr or "401" in done.stderr, done.stderr
+    assert fix in done.stderr, done.stderr
+    assert "agents-oci doctor" in done.stderr
+    assert "Traceback" not in done.stderr
