@@ -23,6 +23,7 @@ from .explain import Diagnosis, diagnose, error_context
 from .options import connection_flags, connection_options
 from .output import Waiting, err_console
 from .stream import text_delta
+from .wording import for_cli
 
 __all__ = ["chat"]
 
@@ -57,9 +58,9 @@ def chat(model: str, prompt: str, responses: bool, no_stream: bool, instructions
 def show_failure(err: Console, found: Diagnosis | None) -> None:
     """``error:`` and ``fix:`` lines, then where to look further."""
     if found is not None:
-        err.print(f"error: {found.detail}", markup=False, soft_wrap=True)
+        err.print(f"error: {for_cli(found.detail)}", markup=False, soft_wrap=True)
         if found.fix:
-            err.print(f"fix: {found.fix}", markup=False, soft_wrap=True)
+            err.print(f"fix: {for_cli(found.fix)}", markup=False, soft_wrap=True)
     err.print("Run `agents-oci doctor` with the same flags for a full diagnosis.",
               markup=False, soft_wrap=True)
 

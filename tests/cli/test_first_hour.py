@@ -5,7 +5,13 @@ Every test drives ``agents-oci`` in a subprocess, as a user would.
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import re
+import struct
+import subprocess
+import termios
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +112,74 @@ def test_chat_gives_the_specific_401_fix_and_points_to_doctor(
     assert fix in done.stderr, done.stderr
     assert "agents-oci doctor" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.fixture(scope="module")
+def doctor_runs(emu: OCIEmulator, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    url = ["--base-url", emu.base_url]
+    return run_all({
+        "json": (command("doctor", "--config-file", emu.config_file, *url, "--json"), None),
+        "text": (command("doctor", "--config-file", emu.config_file, *url), None),
+        "no_profile": (command("doctor", "--config-file", emu.config_file, "--profile", "NOPE"),
+                       None),
+        "chat_no_profile": (command("chat", "m", "hi", "--config-file", emu.config_file,
+                                    "--profile", "NOPE"), None),
+    })
+
+
+def test_doctor_json_writes_null_for_no_value(doctor_runs: dict[str, Run]) -> None:
+    # Defect 12: "(none)" where JSON has null.
+    done = doctor_runs["json"]
+    assert done.returncode == 0, done.output
+    rows = {row["name"]: row for row in json.loads(done.stdout)["settings"]}
+    assert rows["project_id"]["value"] is None
+    assert "(none)" not in done.stdout
+
+
+def test_cli_messages_name_flags_not_keywords(doctor_runs: dict[str, Run]) -> None:
+    # Defect 9: "pass profile=", "argument config_file" on the command line.
+    for job in ("no_profile", "chat_no_profile", "text", "json"):
+        out = doctor_runs[job].output
+        assert "--profile" in out or "--config-file" in out, out
+        assert not re.search(r"\b(profile|config_file|auth_type|base_url)=", out), out
+        assert not re.search(r"\bargument (profile|config_file|base_url|api_key)\b", out), out
+    assert "pass --profile or set OCI_CLI_PROFILE" in doctor_runs["no_profile"].stdout
+
+
+def _on_terminal(args: list[str], columns: int) -> Run:
+    """``args`` with stdout on a pseudo-terminal ``columns`` wide."""
+    main, child = os.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    with subprocess.Popen(args, stdout=child, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                          env=clean_env(COLUMNS=str(columns))) as process:
+        os.close(child)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        stderr = process.stderr.read().decode() if process.stderr else ""
+    os.close(main)
+    return Run(args, process.returncode, b"".join(chunks).decode().replace("\r\n", "\n"), stderr)
+
+
+@pytest.mark.parametrize("job", ["text", "tty80"])
+def test_doctor_never_breaks_an_identifier_nor_pads_lines(
+    doctor_runs: dict[str, Run], emu: OCIEmulator, job: str
+) -> None:
+    # Defect 11: OCIDs and fingerprints wrapped mid-token at 80 columns; piped lines padded.
+    if job == "tty80":
+        args = command("doctor", "--config-file", emu.config_file, "--base-url", emu.base_url)
+        done = _on_terminal(args, 80)
+    else:
+        done = doctor_runs[job]
+    assert done.returncode == 0, done.output
+    lines = done.stdout.splitlines()
+    assert all(line == line.rstrip() for line in lines), [ln for ln in lines if ln != ln.rstrip()]
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout)
+    for token in (emu.compartment_id, emu.credentials.fingerprints["DEFAULT"], emu.config_file):
+        assert token in plain
