@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import openai
 
-from ..config.settings import Settings
+from ..config.settings import Settings, safe_url
 from ..errors import OCIConfigurationError
 from ..provider import route
 from ..service_errors import ErrorContext, OCIServiceError, translate
@@ -46,6 +46,7 @@ class Diagnosis:
 
 def diagnose(exc: Exception, context: ErrorContext, endpoint: str) -> Diagnosis | None:
     """A diagnosis of ``exc``, or None when it is not a configuration, service or network error."""
+    endpoint = safe_url(endpoint)  # a proxy's credentials or a query-string token stay hidden
     if isinstance(exc, openai.APIStatusError):
         return _service(exc, context)
     if isinstance(exc, openai.APITimeoutError):  # before its base class, APIConnectionError

@@ -183,3 +183,19 @@ def test_doctor_never_breaks_an_identifier_nor_pads_lines(
     plain = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout)
     for token in (emu.compartment_id, emu.credentials.fingerprints["DEFAULT"], emu.config_file):
         assert token in plain
+
+
+def test_base_url_query_string_secrets_are_hidden(emu: OCIEmulator) -> None:
+    # Defect 15: base_url redaction hid user:password@ but not ?token=.
+    secret = "s3cret-query-token"
+    url = f"http://user:pw-secret@127.0.0.1:9/openai/v1?token={secret}"
+    results = run_all({
+        "doctor": (command("doctor", "--config-file", emu.config_file, "--base-url", url), None),
+        "json": (command("doctor", "--config-file", emu.config_file, "--base-url", url, "--json"),
+                 None),
+        "chat": (command("chat", "meta.llama-3.3-70b-instruct", "hi", "--config-file",
+                         emu.config_file, "--base-url", url), None),
+    })
+    for job, done in results.items():
+        assert "token=***" in done.output, (job, done.output)
+        assert secret not in done.output and "pw-secret" not in done.output, (job, done.output)
