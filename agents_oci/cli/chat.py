@@ -9,11 +9,13 @@ should not upload the prompt to OpenAI.
 from __future__ import annotations
 
 import asyncio
+import warnings
 
 import click
 from agents import Agent, RunConfig, Runner
 from rich.console import Console
 
+from ..auth.credentials import InsecureKeyFileWarning
 from ..connection import DEFAULT_REQUEST_TIMEOUT
 from ..errors import OCIConfigurationError
 from ..provider import RESPONSES_PREFIX, OCIProvider
@@ -45,14 +47,27 @@ def chat(model: str, prompt: str, responses: bool, no_stream: bool, instructions
         model = RESPONSES_PREFIX + model
     options = connection_flags(connection)
     try:
-        # The provider itself, built from the flags as from keywords: it routes
-        # the model name (chat, Responses, OCI's native API) as in a program.
-        provider = OCIProvider(**options.keywords(), request_timeout=DEFAULT_REQUEST_TIMEOUT)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InsecureKeyFileWarning)
+            # The provider itself, built from the flags as from keywords: it routes
+            # the model name (chat, Responses, OCI's native API) as in a program.
+            provider = OCIProvider(**options.keywords(), request_timeout=DEFAULT_REQUEST_TIMEOUT)
     except OCIConfigurationError as exc:
         show_failure(err, diagnose(exc, ErrorContext(), ""))
         return 1
+    finally:
+        _show_warnings(err, caught)
     agent = Agent(name="assistant", instructions=instructions, model=model)
     return asyncio.run(_run(provider, agent, prompt, stream=not no_stream, err=err))
+
+
+def _show_warnings(err: Console, caught: list[warnings.WarningMessage]) -> None:
+    """A shared key file as one ``warning:`` line (not Python's traceback-like form)."""
+    for found in caught:
+        if issubclass(found.category, InsecureKeyFileWarning):
+            err.print(f"warning: {for_cli(str(found.message))}", markup=False, soft_wrap=True)
+        else:
+            warnings.showwarning(found.message, found.category, found.filename, found.lineno)
 
 
 def show_failure(err: Console, found: Diagnosis | None) -> None:
