@@ -271,7 +271,11 @@ class OCIConnection:
             await http.aclose()
 
     def __repr__(self) -> str:
-        s = self.settings
+        # Never raise: a construction that failed half-way leaves no settings,
+        # and error reporters repr the locals (``self``) of the frames it failed in.
+        s: Settings | None = getattr(self, "settings", None)
+        if s is None:
+            return "OCIConnection(<not built>)"
         return (
             f"OCIConnection(auth_type={s.auth_type.value!r}, region={s.region.value!r}, "
             f"base_url={safe_url(s.base_url.value)!r})"

@@ -157,8 +157,11 @@ class _OCIModel:
             await self._connection.aclose()
 
     def __repr__(self) -> str:
+        # getattr: never raise, even for a model whose construction failed half-way
+        # (tools that repr the locals of a failed construction call this).
         model = getattr(self, "model", None)
-        return f"{type(self).__name__}(model={model!r}, connection={self._connection!r})"
+        connection = getattr(self, "_connection", None)
+        return f"{type(self).__name__}(model={model!r}, connection={connection!r})"
 
 
 def _restore_model(

@@ -176,4 +176,7 @@ class OCIProvider(ModelProvider):
         )
 
     def __repr__(self) -> str:
-        return f"OCIProvider(default_model={self.default_model!r}, connection={self._connection!r})"
+        # getattr: never raise, even half-built (see OCIConnection.__repr__).
+        default_model = getattr(self, "default_model", None)
+        connection = getattr(self, "_connection", None)
+        return f"OCIProvider(default_model={default_model!r}, connection={connection!r})"

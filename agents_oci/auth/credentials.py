@@ -18,15 +18,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from ..errors import CredentialsError, KeyFileError, KeyPassphraseError
+from ..config.reading import Unreadable, read_regular_file
+from ..config.secret_values import header_problem
+from ..errors import CredentialsError
+from .keys import InsecureKeyFileWarning, key_from_content, load_private_key
 
 if TYPE_CHECKING:
     from ..config.settings import Settings
@@ -97,85 +98,6 @@ def token_expiry(key_id: str) -> float | None:
     return float(exp) if isinstance(exp, (int, float)) else None
 
 
-def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSAPrivateKey:
-    """Load a PEM private key, turning every failure into an error that names the fix."""
-    from oci.exceptions import InvalidPrivateKey, MissingPrivateKeyPassphrase
-    from oci.signer import load_private_key_from_file
-
-    where = f"key_file {path!r} of profile [{profile}]"
-    if not os.path.isfile(path):
-        problem = "is a directory" if os.path.isdir(path) else "does not exist"
-        raise KeyFileError(
-            f"The {where} {problem}. Point key_file in the profile at the private key "
-            "file, or run `oci setup config` to create a key."
-        )
-    _warn_if_shared(path, where)
-    try:
-        # Bytes: the oci SDK would encode a str passphrase as ASCII and crash on "é".
-        key = load_private_key_from_file(path, _utf8(pass_phrase))
-    except MissingPrivateKeyPassphrase:
-        raise KeyPassphraseError(
-            f"The {where} is encrypted and no passphrase was given. "
-            f"Add `pass_phrase=...` to profile [{profile}]."
-        ) from None
-    except InvalidPrivateKey:
-        if pass_phrase is not None:
-            raise KeyPassphraseError(
-                f"The {where} could not be decrypted: the pass_phrase of profile "
-                f"[{profile}] is wrong, or the file is not a private key. "
-                "Correct pass_phrase in the profile."
-            ) from None
-        raise KeyFileError(
-            f"The {where} is not a PEM private key. Point key_file at the private key "
-            "(not the public key) created by `oci setup config`."
-        ) from None
-    except OSError as exc:
-        raise KeyFileError(
-            f"The {where} cannot be read ({exc.strerror}). Check the file's permissions."
-        ) from None
-    if not isinstance(key, RSAPrivateKey):
-        raise KeyFileError(f"The {where} is not an RSA key; OCI API keys are RSA keys.")
-    return key
-
-
-def _utf8(pass_phrase: str | None) -> bytes | None:
-    return None if pass_phrase is None else pass_phrase.encode("utf-8")
-
-
-class InsecureKeyFileWarning(UserWarning):
-    """A private key file can be read by other users of this machine."""
-
-
-def _warn_if_shared(path: str, where: str) -> None:
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return  # the read below reports the problem
-    if mode & 0o077:
-        warnings.warn(
-            f"The {where} can be read by other users (mode {mode & 0o777:o}). "
-            f"Run `chmod 600 {path}`.",
-            InsecureKeyFileWarning,
-            stacklevel=4,
-        )
-
-
-def _key_from_content(content: str, pass_phrase: str | None, *, profile: str) -> RSAPrivateKey:
-    from oci.exceptions import InvalidPrivateKey, MissingPrivateKeyPassphrase
-    from oci.signer import load_private_key as oci_load_private_key
-
-    try:
-        key = oci_load_private_key(content.encode("utf-8"), _utf8(pass_phrase))
-    except (MissingPrivateKeyPassphrase, InvalidPrivateKey, ValueError, TypeError):
-        raise KeyFileError(
-            f"The key_content of profile [{profile}] is not a usable PEM private key (or its "
-            "pass_phrase is missing or wrong). Fix key_content, or use key_file= instead."
-        ) from None
-    if not isinstance(key, RSAPrivateKey):
-        raise KeyFileError(f"The key_content of profile [{profile}] is not an RSA key.")
-    return key
-
-
 class ApiKeySource:
     """An API-key profile: ``tenancy/user/fingerprint`` and the user's private key."""
 
@@ -199,23 +121,37 @@ class SessionTokenSource:
         self._profile = profile
 
     def load(self, *, force: bool) -> SigningKey:
-        try:
-            with open(self._token_file, encoding="utf-8") as handle:
-                token = handle.read().strip()
-        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-            reason = exc.strerror if isinstance(exc, OSError) else "not a usable path"
-            raise CredentialsError(
-                f"The security_token_file {self._token_file!r} of profile [{self._profile}] "
-                f"cannot be read ({reason}). Run "
-                f"`oci session authenticate --profile-name {self._profile}`."
-            ) from None
-        if not token:
-            raise CredentialsError(
-                f"The security_token_file {self._token_file!r} of profile [{self._profile}] "
-                f"is empty. Run `oci session refresh --profile {self._profile}`."
-            )
-        key_id = "ST$" + token
-        return SigningKey(key_id, self._private_key, token_expiry(key_id))
+        token = _read_token(self._token_file)
+        if isinstance(token, str):
+            key_id = "ST$" + token
+            return SigningKey(key_id, self._private_key, token_expiry(key_id))
+        # Raised outside any except block, from a frame that holds no token text.
+        where = f"The security_token_file {self._token_file!r} of profile [{self._profile}]"
+        if token.reason == _EMPTY:
+            fix = f"Run `oci session refresh --profile {self._profile}`."
+        else:
+            fix = f"Run `oci session authenticate --profile-name {self._profile}`."
+        if token.reason.startswith("holds"):
+            fix = f"The file must hold the token alone, on one line. {fix}"
+        raise CredentialsError(f"{where} {token.reason}. {fix}")
+
+
+_EMPTY = "is empty"
+
+
+def _read_token(path: str) -> str | Unreadable:
+    """The token, stripped as ``oci_openai`` and the ``oci`` SDK strip files, or the problem."""
+    data = read_regular_file(path)
+    if isinstance(data, Unreadable):
+        return data
+    try:
+        token = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return Unreadable("is not UTF-8 text (a session token is ASCII)")
+    if not token:
+        return Unreadable(_EMPTY)
+    problem = header_problem(token)  # it goes into the Authorization header's keyId
+    return token if problem is None else Unreadable(problem)
 
 
 class SignerSource:
@@ -300,16 +236,23 @@ def build_source(settings: Settings, signer: Any | None = None) -> CredentialSou
     auth_type = settings.auth_type.value
     if auth_type in ("instance_principal", "resource_principal", "oke_workload_identity"):
         return SignerSource(principal_signer(auth_type))
-    values = settings.profile_values
+    private_key = _profile_key(settings)
     profile = settings.profile.value
-    pass_phrase = values.get("pass_phrase") or None
-    if values.get("key_content"):
-        private_key = _key_from_content(values["key_content"], pass_phrase, profile=profile)
-    else:
-        key_file = settings.profile_path("key_file") or ""
-        private_key = load_private_key(key_file, pass_phrase, profile=profile)
     if auth_type == "security_token":
         token_file = settings.profile_path("security_token_file") or ""
         return SessionTokenSource(token_file, private_key, profile=profile)
+    values = settings.profile_values
     key_id = f"{values.get('tenancy', '')}/{values.get('user', '')}/{values.get('fingerprint', '')}"
     return ApiKeySource(key_id, private_key)
+
+
+def _profile_key(settings: Settings) -> RSAPrivateKey:
+    # Expressions, not locals: this frame is in the traceback of every key error,
+    # and error reporters capture locals (the passphrase, the key content).
+    if settings.profile_values.get("key_content"):
+        return key_from_content(settings.profile_values["key_content"],
+                                settings.profile_values.get("pass_phrase") or None,
+                                profile=settings.profile.value)
+    return load_private_key(settings.profile_path("key_file") or "",
+                            settings.profile_values.get("pass_phrase") or None,
+                            profile=settings.profile.value)

@@ -131,20 +131,39 @@ def compartment_setting(world: World, auth: AuthType, base_url: str) -> Sourced[
 
 def base_url_setting(world: World) -> Sourced[str]:
     hit = world.must("base_url")
-    try:
-        parts = urlsplit(hit.value)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
-    except ValueError:
-        ok = False
-    if ok:
+    problem = _url_problem(hit.value)
+    if problem is None:
         return hit
+    shown, source = safe_url(hit.value), hit.source
+    del hit  # URL credentials stay out of this frame's locals (error reporters capture them)
+    if problem == "userinfo":
+        raise InvalidConfigValueError(
+            f"base_url {shown!r} (from {source}) carries credentials "
+            "(`user:password@` before the host). They are never sent: every request's "
+            "Authorization header carries the OCI signature or the API key instead. But "
+            "the HTTP library writes each request's URL, credentials included, to its INFO "
+            "log. Fix: remove `user:password@` from base_url; a gateway that needs its own "
+            "credentials must take them in a header of its own, on a client you build "
+            "(openai_client=)."
+        )
     raise InvalidConfigValueError(
-        f"base_url {safe_url(hit.value)!r} (from {hit.source}) is not an http(s) URL with a "
+        f"base_url {shown!r} (from {source}) is not an http(s) URL with a "
         "host. Fix: pass a full URL such as base_url='https://inference.generativeai."
         "us-chicago-1.oci.oraclecloud.com/openai/v1', or leave it out to derive it from "
         "the region."
     )
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        return "not a url"
+    if "@" in parts.netloc:
+        return "userinfo"
+    return None if ok else "not a url"
 
 
 def bearer_conflict(args: Mapping[str, str], signer_supplied: bool) -> None:

@@ -3,7 +3,8 @@
 Every failure becomes an :class:`~agents_oci.errors.OCIConfigurationError`
 that names the file, the line and the fix. configparser quotes offending
 lines in its own messages, and a config file line can hold key material, so
-its exceptions are never chained.
+its exceptions are never chained, not even as ``__context__``, and the
+frames that raise hold no file text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from types import MappingProxyType
 from typing import Final
 
 from ..errors import ConfigFileNotFoundError, InvalidConfigValueError, ProfileNotFoundError
+from .reading import Unreadable, read_regular_file
 from .sourced import Sourced
 
 __all__ = ["DEFAULT_PROFILE", "FILE_FIX", "Profile", "expand", "load_profile"]
@@ -51,6 +53,11 @@ class Profile:
         note = ", inherited from DEFAULT" if key in self.inherited else ""
         return Sourced(value, f"profile {self.name} of {self.file} (key {key}{note})")
 
+    def __repr__(self) -> str:
+        # Keys only: values hold pass_phrase and key_content, and error reporters
+        # repr the locals of the frames a check raised in.
+        return f"Profile(file={self.file!r}, name={self.name!r}, keys={sorted(self.values)!r})"
+
 
 FILE_FIX: Final = (
     "Fix: run `oci setup config` (API key) or `oci session authenticate` (session token), "
@@ -60,29 +67,58 @@ FILE_FIX: Final = (
 
 
 def _read_config(file: Sourced[str], chain: str) -> configparser.ConfigParser:
-    """Parse the config file; every failure becomes an OCIConfigurationError."""
+    """Parse the config file; every failure becomes an OCIConfigurationError.
+
+    Raised here, outside any ``except``, with no file text in this frame:
+    configparser quotes the offending line (a pasted ``pass_phrase``) and
+    error reporters walk ``__context__`` and capture the locals of each frame.
+    """
     where = f"OCI config file {file.value} (from {file.source}; sources in order: " \
         f"{chain})"
-    try:
-        with open(file.value, encoding="utf-8-sig") as stream:
-            text = stream.read()
-    except UnicodeDecodeError:
-        raise InvalidConfigValueError(
-            f"{where} is not UTF-8 text. Fix: save it as UTF-8 or regenerate it with "
-            "`oci setup config`."
-        ) from None
-    except (OSError, ValueError) as exc:
-        reason = "does not exist" if isinstance(exc, FileNotFoundError) else "cannot be read"
-        raise ConfigFileNotFoundError(f"{where} {reason}. {FILE_FIX}") from None
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text, source=file.value)
-    except configparser.Error as exc:
-        # from None: configparser quotes the offending line, which may hold key material.
-        raise InvalidConfigValueError(f"{where} is not valid INI: {_ini_problem(exc)}. "
+    parsed = _parse(file.value)
+    if isinstance(parsed, configparser.ConfigParser):
+        return parsed
+    if isinstance(parsed, _IniProblem):
+        raise InvalidConfigValueError(f"{where} is not valid INI: {parsed.what}. "
                                       "Fix: edit that line (entries are `key = value` under "
                                       "a `[PROFILE]` header) or regenerate the file with "
                                       "`oci setup config`.") from None
+    if parsed.missing:
+        raise ConfigFileNotFoundError(f"{where} {parsed.reason}. {FILE_FIX}") from None
+    if parsed.reason.startswith(_NOT_UTF8):
+        raise InvalidConfigValueError(
+            f"{where} {parsed.reason}. Fix: save it as UTF-8 or regenerate it with "
+            "`oci setup config`."
+        ) from None
+    raise ConfigFileNotFoundError(
+        f"{where} cannot be read: it {parsed.reason}. Point config_file= (or "
+        "OCI_CLI_CONFIG_FILE) at the INI file itself. " + FILE_FIX
+    ) from None
+
+
+@dataclass(frozen=True)
+class _IniProblem:
+    what: str  # names a key, a profile and a line number; never a value
+
+
+_NOT_UTF8: Final = "is not UTF-8 text"
+
+
+def _parse(path: str) -> configparser.ConfigParser | Unreadable | _IniProblem:
+    """The parsed file, or what was wrong; returns (never raises) so no chain survives."""
+    data = read_regular_file(path)
+    if isinstance(data, Unreadable):
+        return data
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return Unreadable(f"{_NOT_UTF8} (line {line} holds a byte that is not UTF-8)")
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text, source=path)
+    except configparser.Error as exc:
+        return _IniProblem(_ini_problem(exc))
     return parser
 
 
@@ -105,8 +141,8 @@ def load_profile(
 ) -> Profile:
     """The profile ``profile`` of config file ``file`` (chains name the sources for errors)."""
     parser = _read_config(file, file_chain)
-    defaults = parser.defaults()
-    names = ([DEFAULT_PROFILE] if defaults else []) + parser.sections()
+    # No profile values in this frame's locals before the check below raises.
+    names = ([DEFAULT_PROFILE] if parser.defaults() else []) + parser.sections()
     name = profile.value
     if name not in names:
         close = difflib.get_close_matches(name, names, n=1) or [
@@ -119,6 +155,7 @@ def load_profile(
             "OCI_CLI_PROFILE to one of those, or create it with `oci setup config` or "
             f"`oci session authenticate --profile-name {name}`."
         )
+    defaults = parser.defaults()
     values = dict(defaults if name == DEFAULT_PROFILE else parser[name])
     inherited = frozenset(k for k, v in defaults.items() if name != DEFAULT_PROFILE
                           and values.get(k) == v)

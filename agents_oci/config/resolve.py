@@ -45,14 +45,15 @@ from .checks import (
 from .endpoints import realm_of
 from .file import expand
 from .precedence import ROWS, UNSET, AuthType, Unset
+from .secret_values import Arguments, api_key_setting
 from .settings import Settings
 from .sourced import Sourced
 from .world import World
 
 
-def _arguments(values: Mapping[str, object]) -> dict[str, str]:
+def _arguments(values: Mapping[str, object]) -> Arguments:
     """Keep the keywords that were passed; reject empty strings and non-strings."""
-    passed: dict[str, str] = {}
+    passed = Arguments()
     for keyword, value in values.items():
         if value is None or isinstance(value, Unset):
             continue
@@ -125,7 +126,7 @@ def resolve(
     url = base_url_setting(world)
     compartment = compartment_setting(world, auth.value, url.value)
     project = world.first("project_id")
-    key = world.first("api_key") if auth.value == "genai_api_key" else None
+    key = api_key_setting(world) if auth.value == "genai_api_key" else None
     return Settings(
         config_file=Sourced(None, f"not used by {auth.value} auth") if world.principal
         else world.found["config_file"],

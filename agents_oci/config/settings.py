@@ -21,8 +21,22 @@ _SECRET_KEYS: Final = frozenset({"pass_phrase", "key_content", "security_token",
 
 
 def safe_url(url: str) -> str:
-    """Hide any ``user:password@`` part of a URL."""
-    return re.sub(r"(?<=//)[^/@]*@", "***@", url)
+    """Hide a URL's ``user:password@``, its query values and its fragment.
+
+    >>> safe_url("https://user:pw@host/v1?token=abc&sk-bare#frag")
+    'https://***@host/v1?token=***&***#***'
+    """
+    url = re.sub(r"(?<=//)[^/?#@]*@", "***@", url)
+    url = re.sub(r"#.*", "#***", url, flags=re.DOTALL)
+    return re.sub(r"\?[^#]*", _hide_query, url, count=1)
+
+
+def _hide_query(match: re.Match[str]) -> str:
+    # ?token=... and a bare ?<secret> alike: the names stay, every value goes.
+    parts = match.group(0)[1:].split("&")
+    return "?" + "&".join(
+        f"{part.split('=', 1)[0]}=***" if "=" in part else "***" for part in parts if part
+    )
 
 
 def _redact(key: str, value: str) -> str:

@@ -59,7 +59,9 @@ class World:
         name = source.name or ""
         if source.kind in ("argument", "environment"):
             table = self.args if source.kind == "argument" else self.environ
-            value = table.get(name) or None  # an empty variable counts as unset
+            value = table.get(name) or None
+            if source.kind == "environment" and value is not None and not value.strip():
+                value = None  # an empty or whitespace-only variable counts as unset
             return None if value is None else Sourced(value, str(source))
         if source.kind == "profile":
             return self.profile().get(name)
@@ -68,7 +70,8 @@ class World:
         if source.kind == "bearer_argument":
             return Sourced("genai_api_key", str(source)) if name in self.args else None
         if source.kind == "bearer_environment":
-            return Sourced("genai_api_key", str(source)) if self.environ.get(name) else None
+            key = self.environ.get(name, "").strip()  # whitespace only: unset, as above
+            return Sourced("genai_api_key", str(source)) if key else None
         if source.kind == "detected":
             # OCI Functions set this and ship no config file: resource principals.
             file = self.found["config_file"].value

@@ -91,6 +91,11 @@ def _put(headers: MutableMapping[str, str], values: Mapping[str, str]) -> None:
     # headers, then pops and re-appends those already present.
     for name, value in values.items():
         headers[name] = value
+    if "content-length" in values and "transfer-encoding" in headers:
+        # A streamed body (content=<generator>) came with `Transfer-Encoding:
+        # chunked`; the flow has read it whole and signed its length, so the
+        # length alone frames it (RFC 9112 section 6.2: never both).
+        del headers["transfer-encoding"]
 
 
 class SigningCore:

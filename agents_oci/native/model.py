@@ -180,9 +180,11 @@ class OCINativeModel(Model):
         return (_restore, (self.model, keywords, self._connection.request_timeout))
 
     def __repr__(self) -> str:
+        # getattr: never raise, even half-built (see OCIConnection.__repr__).
+        model, api_format = getattr(self, "model", None), getattr(self, "api_format", None)
         return (
-            f"OCINativeModel(model={self.model!r}, api_format={self.api_format!r}, "
-            f"connection={self._connection!r})"
+            f"OCINativeModel(model={model!r}, api_format={api_format!r}, "
+            f"connection={getattr(self, '_connection', None)!r})"
         )
 
     # -- request and transport ----------------------------------------------------

@@ -1,0 +1,106 @@
+"""Loading a profile's private key (``key_file`` or ``key_content``), errors naming the fix.
+
+The key file is read as the ``oci`` SDK reads it (``read().strip()``, then
+``oci.signer.load_private_key``), but through
+:func:`~agents_oci.config.reading.read_regular_file`: regular files only,
+size-capped, never blocking. Errors are raised outside any ``except`` block
+and from frames that hold neither key bytes nor the passphrase: the SDK's
+own exceptions (whose frames hold the key) never hang on ``__context__``,
+and error reporters that capture locals find nothing secret.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Literal
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+from ..config.reading import Unreadable, read_regular_file
+from ..errors import KeyFileError, KeyPassphraseError
+
+__all__ = ["InsecureKeyFileWarning", "key_from_content", "load_private_key"]
+
+_Problem = Literal["no passphrase", "wrong passphrase", "not a key", "not rsa"]
+
+
+class InsecureKeyFileWarning(UserWarning):
+    """A private key file can be read by other users of this machine."""
+
+
+def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSAPrivateKey:
+    """Load a PEM private key, turning every failure into an error that names the fix."""
+    where = f"key_file {path!r} of profile [{profile}]"
+    data = read_regular_file(path)
+    if isinstance(data, Unreadable):
+        raise KeyFileError(
+            f"The {where} {data.reason}. Point key_file in the profile at the private key "
+            "file, or run `oci setup config` to create a key."
+        )
+    _warn_if_shared(path, where)
+    outcome = _decode(data.strip(), pass_phrase)
+    del data, pass_phrase  # neither key bytes nor the passphrase in this frame when it raises
+    if isinstance(outcome, RSAPrivateKey):
+        return outcome
+    if outcome == "no passphrase":
+        raise KeyPassphraseError(
+            f"The {where} is encrypted and no passphrase was given. "
+            f"Add `pass_phrase=...` to profile [{profile}]."
+        )
+    if outcome == "wrong passphrase":
+        raise KeyPassphraseError(
+            f"The {where} could not be decrypted: the pass_phrase of profile "
+            f"[{profile}] is wrong, or the file is not a private key. "
+            "Correct pass_phrase in the profile."
+        )
+    if outcome == "not rsa":
+        raise KeyFileError(f"The {where} is not an RSA key; OCI API keys are RSA keys.")
+    raise KeyFileError(
+        f"The {where} is not a PEM private key. Point key_file at the private key "
+        "(not the public key) created by `oci setup config`."
+    )
+
+
+def key_from_content(content: str, pass_phrase: str | None, *, profile: str) -> RSAPrivateKey:
+    """The profile's ``key_content`` as a private key."""
+    outcome = _decode(content.encode("utf-8").strip(), pass_phrase)
+    del content, pass_phrase  # see load_private_key
+    if isinstance(outcome, RSAPrivateKey):
+        return outcome
+    if outcome == "not rsa":
+        raise KeyFileError(f"The key_content of profile [{profile}] is not an RSA key.")
+    raise KeyFileError(
+        f"The key_content of profile [{profile}] is not a usable PEM private key (or its "
+        "pass_phrase is missing or wrong). Fix key_content, or use key_file= instead."
+    )
+
+
+def _decode(pem: bytes, pass_phrase: str | None) -> RSAPrivateKey | _Problem:
+    """The key, or what is wrong with it; returns instead of raising (see the module doc)."""
+    from oci.exceptions import InvalidPrivateKey, MissingPrivateKeyPassphrase
+    from oci.signer import load_private_key as oci_load_private_key
+
+    # Bytes: the oci SDK would encode a str passphrase as ASCII and crash on "é".
+    secret = None if pass_phrase is None else pass_phrase.encode("utf-8")
+    try:
+        key = oci_load_private_key(pem, secret)
+    except MissingPrivateKeyPassphrase:
+        return "no passphrase"
+    except (InvalidPrivateKey, ValueError, TypeError):
+        return "not a key" if pass_phrase is None else "wrong passphrase"
+    return key if isinstance(key, RSAPrivateKey) else "not rsa"
+
+
+def _warn_if_shared(path: str, where: str) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if mode & 0o077:
+        warnings.warn(
+            f"The {where} can be read by other users (mode {mode & 0o777:o}). "
+            f"Run `chmod 600 {path}`.",
+            InsecureKeyFileWarning,
+            stacklevel=4,
+        )
