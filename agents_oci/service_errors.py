@@ -31,6 +31,8 @@ from typing import Any, ClassVar, Final, cast
 
 import openai
 
+from .errors import OCI_CLI_NOTE
+
 __all__ = [
     "AuthenticationFailedError",
     "ErrorContext",
@@ -230,7 +232,8 @@ def _auth_hint(f: _Failure) -> str:
     if ctx.auth_type == "security_token":
         return (
             f"The session token of profile [{profile}] has probably expired: run "
-            f"`oci session refresh --profile {profile}` (or `oci session authenticate`). {clock}"
+            f"`oci session refresh --profile {profile}` (or `oci session authenticate`; "
+            f"{OCI_CLI_NOTE[1:-2]}). {clock}"
         )
     if ctx.auth_type == "api_key":
         return (

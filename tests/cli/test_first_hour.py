@@ -11,6 +11,7 @@ import os
 import re
 import struct
 import subprocess
+import sys
 import termios
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,3 +200,52 @@ def test_base_url_query_string_secrets_are_hidden(emu: OCIEmulator) -> None:
     for job, done in results.items():
         assert "token=***" in done.output, (job, done.output)
         assert secret not in done.output and "pw-secret" not in done.output, (job, done.output)
+
+
+_DENY = """
+import errno, os, sys
+from agents_oci.cli import main
+target, real_open = os.path.abspath(sys.argv[1]), os.open
+def denied(path, *args, **kwargs):
+    if os.path.abspath(os.fsdecode(path)) == target:
+        raise PermissionError(errno.EACCES, "Permission denied", path)
+    return real_open(path, *args, **kwargs)
+os.open = denied  # root reads any file: the denial is the kernel's answer to another user
+raise SystemExit(main(sys.argv[2:]))
+"""
+
+
+def test_unreadable_config_file_says_fix_the_permissions(tmp_path: Path) -> None:
+    # Defect 10: a config file this user may not read got the missing-file fix.
+    config = tmp_path / "config"
+    config.write_text("[DEFAULT]\nregion=us-chicago-1\n", encoding="utf-8")
+    args = ["doctor", "--config-file", str(config)]
+    if os.geteuid() != 0:
+        config.chmod(0)
+        done = run(command(*args))
+    else:
+        done = run([sys.executable, "-c", _DENY, str(config), *args])
+    assert done.returncode == 1, done.output
+    assert "permission denied" in done.stdout
+    assert f"chmod 600 {config}" in done.stdout
+    assert "oci setup config" not in done.stdout
+
+
+def test_fixes_that_run_oci_commands_say_where_they_come_from(tmp_path: Path) -> None:
+    # Defect 10: `oci setup config` comes with the OCI CLI, which this package does not install.
+    results = run_all({
+        "missing": (command("doctor", "--config-file", str(tmp_path / "nope")), None),
+        "profile": (command("doctor", "--config-file", str(_config(tmp_path)), "--profile", "X"),
+                    None),
+    })
+    for job, done in results.items():
+        assert done.returncode == 1, (job, done.output)
+        assert "oci setup config" in done.stdout, (job, done.stdout)
+        assert "pip install oci-cli" in done.stdout, (job, done.stdout)
+
+
+def _config(tmp_path: Path) -> Path:
+    config = tmp_path / "config"
+    config.write_text("[DEFAULT]\nregion=us-chicago-1\n", encoding="utf-8")
+    config.chmod(0o600)
+    return config
