@@ -249,3 +249,23 @@ def _config(tmp_path: Path) -> Path:
     config.write_text("[DEFAULT]\nregion=us-chicago-1\n", encoding="utf-8")
     config.chmod(0o600)
     return config
+
+
+def test_shared_key_file_is_reported_once_not_as_a_raw_warning() -> None:
+    # Defect 8: doctor printed a raw InsecureKeyFileWarning (internal path, source line).
+    with OCIEmulator() as emu:
+        key_file = Path(emu.credentials.config("DEFAULT")["key_file"])
+        key_file.chmod(0o644)
+        connection = ["--config-file", emu.config_file, "--base-url", emu.base_url]
+        results = run_all({
+            "doctor": (command("doctor", *connection), None),
+            "chat": (command("chat", "meta.llama-3.3-70b-instruct", "hi", *connection), None),
+        })
+    doctor, chat = results["doctor"], results["chat"]
+    assert doctor.returncode == 0, doctor.output
+    assert "WARN private key:" in doctor.stdout and f"chmod 600 {key_file}" in doctor.stdout
+    assert chat.returncode == 0, chat.output
+    assert f"warning: The key_file '{key_file}'" in chat.stderr
+    for done in (doctor, chat):
+        assert "InsecureKeyFileWarning" not in done.output
+        assert "warnings.warn" not in done.output and ".py:" not in done.output
