@@ -269,3 +269,26 @@ def test_shared_key_file_is_reported_once_not_as_a_raw_warning() -> None:
     for done in (doctor, chat):
         assert "InsecureKeyFileWarning" not in done.output
         assert "warnings.warn" not in done.output and ".py:" not in done.output
+
+
+def test_explicit_profile_flag_beats_an_api_key_in_the_environment(emu: OCIEmulator) -> None:
+    # Defect 14: --profile / --config-file with OCI_GENAI_API_KEY set raised a conflict.
+    connection = ["--config-file", emu.config_file, "--base-url", emu.base_url]
+    leftover = clean_env(OCI_GENAI_API_KEY="sk-left-over-in-the-shell")
+    results = run_all({
+        "doctor": (command("doctor", *connection, "--profile", "DEFAULT", "--json"), leftover),
+        "chat": (command("chat", "meta.llama-3.3-70b-instruct", "hello", *connection), leftover),
+        "conflict": (command("doctor", *connection, "--auth-type", "instance_principal",
+                             "--compartment-id", emu.compartment_id), None),
+    })
+    doctor = results["doctor"]
+    assert doctor.returncode == 0, doctor.output
+    rows = {row["name"]: row for row in json.loads(doctor.stdout)["settings"]}
+    assert rows["auth_type"]["value"] == "api_key"
+    assert ("--config-file and --profile passed, so environment OCI_GENAI_API_KEY ignored"
+            in rows["auth_type"]["source"])
+    assert results["chat"].returncode == 0, results["chat"].output
+    assert results["chat"].stdout == "You said: hello\n"
+    conflict = results["conflict"]  # two explicit flags that disagree: still refused
+    assert conflict.returncode == 1
+    assert "--config-file would be ignored" in conflict.stdout, conflict.stdout
