@@ -8,9 +8,12 @@ Messages never contain key material, passphrases, tokens or signatures.
 
 from __future__ import annotations
 
+from typing import Final
+
 from agents.exceptions import UserError
 
 __all__ = [
+    "OCI_CLI_NOTE",
     "OCIConfigurationError",
     "ConfigFileNotFoundError",
     "ProfileNotFoundError",
@@ -28,6 +31,12 @@ __all__ = [
     "UnsupportedHostedToolError",
     "IAMRequiredError",
 ]
+
+
+OCI_CLI_NOTE: Final = (
+    "(`oci` is the OCI CLI: `pip install oci-cli`; agents_oci does not install it.)"
+)
+"""Appended to every fix that runs an ``oci`` command: a new user may not have it."""
 
 
 class OCIConfigurationError(UserError):

@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Final, cast
 
 import openai
 
+from .errors import OCI_CLI_NOTE
 from .http.answers import RedirectRefusedError, UnexpectedResponseError
 from .http.retries import MAX_RETRY_AFTER, retry_after
 
@@ -244,7 +245,8 @@ def _auth_hint(f: _Failure) -> str:
     if ctx.auth_type == "security_token":
         return (
             f"The session token of profile [{profile}] has probably expired: run "
-            f"`oci session refresh --profile {profile}` (or `oci session authenticate`). {clock}"
+            f"`oci session refresh --profile {profile}` (or `oci session authenticate`; "
+            f"{OCI_CLI_NOTE[1:-2]}). {clock}"
         )
     if ctx.auth_type == "api_key":
         return (

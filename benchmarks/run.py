@@ -16,7 +16,8 @@ in this process, in one run:
 4. wire bytes per turn of a 30-turn tool conversation on Responses, stored
    state vs ``store=False``;
 5. the longest stall of a 1 ms ticker while a signer refresh takes 1 s;
-6. import time over ``import agents``, and resident memory of 100 agents.
+6. import time over ``import agents``, resident memory of 100 agents, and the
+   wall time of ``agents-oci --help`` (start-up of the command).
 
 Prints a table and writes every figure, plus the machine, to a JSON file.
 """
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = asyncio.run(_client_figures(emu, plan))
         figures["memory"] = cost.measure_memory(emu.base_url, emu.config_file, plan.memory_agents)
     figures["imports"] = cost.measure_imports(plan.import_samples)
+    figures["cli"] = cost.measure_cli_help(plan.import_samples)
     _derive(figures)
     checked: list[Target] = targets(figures)
     given = argv if argv is not None else sys.argv[1:]

@@ -51,6 +51,7 @@ FIGURES = {
         "baseline_concurrent_stall_ms",
     ),
     "imports": ("import_agents_ms", "import_agents_oci_over_agents_ms"),
+    "cli": ("help_wall_ms", "help_wall_max_ms"),
     "memory": ("shared_provider_mb", "separate_models_mb"),
 }
 CLIENTS = {

@@ -434,9 +434,30 @@ def test_principals_read_no_config_file(env: Env) -> None:
 
 @pytest.mark.parametrize("keyword", ["profile", "config_file"])
 def test_principals_refuse_file_arguments(env: Env, keyword: str) -> None:
+    # Two explicit keywords that disagree: a conflict, never a guess.
     with pytest.raises(ConflictingArgumentsError, match=f"{keyword}=.*auth_type='api_key'"):
-        env.resolve({"OCI_CLI_AUTH": "instance_principal"}, compartment_id=COMPARTMENT,
+        env.resolve(auth_type="instance_principal", compartment_id=COMPARTMENT,
                     **{keyword: "x"})
+
+
+@pytest.mark.parametrize("variables", [
+    {"OCI_CLI_AUTH": "instance_principal"},
+    {"OCI_CLI_AUTH": "Resource-Principal"},
+    {"OCI_GENAI_API_KEY": "sk-left-over-in-the-shell"},
+])
+@pytest.mark.parametrize("keyword", ["profile", "config_file"])
+def test_an_explicit_profile_keyword_beats_an_environment_auth_mode(
+    env: Env, keyword: str, variables: dict[str, str]
+) -> None:
+    # Issue 15 defect 14: explicit intent wins over the environment (as botocore does),
+    # and the source says which won, over what.
+    env.write("[DEFAULT]\n" + API_KEY)
+    value = "DEFAULT" if keyword == "profile" else str(env.config)
+    s = env.resolve(variables, **{keyword: value})
+    assert s.auth_type.value == "api_key"
+    (name,) = variables
+    assert f"{keyword}= passed, so environment {name} ignored" in s.auth_type.source
+    assert s.api_key.value is None
 
 
 # --- required entries, malformed files ---------------------------------------

@@ -26,9 +26,9 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from ..config.reading import Unreadable, read_regular_file
 from ..config.secret_values import header_problem
-from ..errors import CredentialsError
-from .keys import InsecureKeyFileWarning, key_from_content, load_private_key
+from ..errors import OCI_CLI_NOTE, CredentialsError
 from .keycache import cached_key, digest
+from .keys import InsecureKeyFileWarning, key_from_content, load_private_key
 
 if TYPE_CHECKING:
     from ..config.settings import Settings
@@ -134,7 +134,7 @@ class SessionTokenSource:
             fix = f"Run `oci session authenticate --profile-name {self._profile}`."
         if token.reason.startswith("holds"):
             fix = f"The file must hold the token alone, on one line. {fix}"
-        raise CredentialsError(f"{where} {token.reason}. {fix}")
+        raise CredentialsError(f"{where} {token.reason}. {fix} {OCI_CLI_NOTE}")
 
 
 _EMPTY = "is empty"

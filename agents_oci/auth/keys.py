@@ -18,7 +18,7 @@ from typing import Literal
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from ..config.reading import Unreadable, read_regular_file
-from ..errors import KeyFileError, KeyPassphraseError
+from ..errors import OCI_CLI_NOTE, KeyFileError, KeyPassphraseError
 
 __all__ = ["InsecureKeyFileWarning", "key_from_content", "load_private_key"]
 
@@ -36,7 +36,7 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
     if isinstance(data, Unreadable):
         raise KeyFileError(
             f"The {where} {data.reason}. Point key_file in the profile at the private key "
-            "file, or run `oci setup config` to create a key."
+            f"file, or run `oci setup config` to create a key. {OCI_CLI_NOTE}"
         )
     _warn_if_shared(path, where)
     outcome = _decode(data.strip(), pass_phrase)
@@ -58,7 +58,7 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
         raise KeyFileError(f"The {where} is not an RSA key; OCI API keys are RSA keys.")
     raise KeyFileError(
         f"The {where} is not a PEM private key. Point key_file at the private key "
-        "(not the public key) created by `oci setup config`."
+        f"(not the public key) created by `oci setup config`. {OCI_CLI_NOTE}"
     )
 
 

@@ -9,23 +9,28 @@ should not upload the prompt to OpenAI.
 from __future__ import annotations
 
 import asyncio
+import warnings
 
 import click
 from agents import Agent, RunConfig, Runner
 from rich.console import Console
 
-from ..connection import DEFAULT_REQUEST_TIMEOUT, OCIConnection
+from ..auth.credentials import InsecureKeyFileWarning
+from ..connection import DEFAULT_REQUEST_TIMEOUT
 from ..errors import OCIConfigurationError
 from ..provider import RESPONSES_PREFIX, OCIProvider
-from .explain import diagnose, error_context
+from ..service_errors import ErrorContext
+from . import COMMANDS
+from .explain import Diagnosis, diagnose, error_context
 from .options import connection_flags, connection_options
 from .output import Waiting, err_console
 from .stream import text_delta
+from .wording import for_cli
 
 __all__ = ["chat"]
 
 
-@click.command(short_help="Send one prompt to a model on OCI and stream the answer.")
+@click.command(short_help=COMMANDS["chat"][1])
 @click.argument("model")
 @click.argument("prompt")
 @click.option("--responses", is_flag=True,
@@ -40,21 +45,46 @@ def chat(model: str, prompt: str, responses: bool, no_stream: bool, instructions
     err = err_console()
     if responses and not model.startswith(RESPONSES_PREFIX):
         model = RESPONSES_PREFIX + model
+    options = connection_flags(connection)
     try:
-        link = OCIConnection(connection_flags(connection), request_timeout=DEFAULT_REQUEST_TIMEOUT)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InsecureKeyFileWarning)
+            # The provider itself, built from the flags as from keywords: it routes
+            # the model name (chat, Responses, OCI's native API) as in a program.
+            provider = OCIProvider(**options.keywords(), request_timeout=DEFAULT_REQUEST_TIMEOUT)
     except OCIConfigurationError as exc:
-        err.print(f"error: {exc}", markup=False, soft_wrap=True)
-        err.print("Run `agents-oci doctor` with the same flags for a full diagnosis.")
+        show_failure(err, diagnose(exc, ErrorContext(), ""))
         return 1
+    finally:
+        _show_warnings(err, caught)
     agent = Agent(name="assistant", instructions=instructions, model=model)
-    return asyncio.run(_run(link, agent, prompt, stream=not no_stream, err=err))
+    return asyncio.run(_run(provider, agent, prompt, stream=not no_stream, err=err))
 
 
-async def _run(link: OCIConnection, agent: Agent[None], prompt: str, *, stream: bool,
+def _show_warnings(err: Console, caught: list[warnings.WarningMessage]) -> None:
+    """A shared key file as one ``warning:`` line (not Python's traceback-like form)."""
+    for found in caught:
+        if issubclass(found.category, InsecureKeyFileWarning):
+            err.print(f"warning: {for_cli(str(found.message))}", markup=False, soft_wrap=True)
+        else:
+            warnings.showwarning(found.message, found.category, found.filename, found.lineno)
+
+
+def show_failure(err: Console, found: Diagnosis | None) -> None:
+    """``error:`` and ``fix:`` lines, then where to look further."""
+    if found is not None:
+        err.print(f"error: {for_cli(found.detail)}", markup=False, soft_wrap=True)
+        if found.fix:
+            err.print(f"fix: {for_cli(found.fix)}", markup=False, soft_wrap=True)
+    err.print("Run `agents-oci doctor` with the same flags for a full diagnosis.",
+              markup=False, soft_wrap=True)
+
+
+async def _run(provider: OCIProvider, agent: Agent[None], prompt: str, *, stream: bool,
                err: Console) -> int:
-    provider = OCIProvider(openai_client=link.client())
     config = RunConfig(model_provider=provider, tracing_disabled=True)
     model = str(agent.model)
+    settings = provider._connection.settings if provider._connection else None  # built from flags
     try:
         with Waiting(err, f"Waiting for {model}...") as waiting:
             if stream:
@@ -64,15 +94,14 @@ async def _run(link: OCIConnection, agent: Agent[None], prompt: str, *, stream: 
                 waiting.stop()
                 click.echo(str(result.final_output))
     except Exception as exc:
-        found = diagnose(exc, error_context(link.settings, model), link.settings.base_url.value)
+        assert settings is not None
+        found = diagnose(exc, error_context(settings, model), settings.base_url.value)
         if found is None:
             raise
-        err.print(f"error: {found.detail}", markup=False, soft_wrap=True)
-        if found.fix:
-            err.print(f"fix: {found.fix}", markup=False, soft_wrap=True)
+        show_failure(err, found)
         return 1
     finally:
-        await link.aclose()
+        await provider.aclose()
     return 0
 
 

@@ -22,7 +22,7 @@ from ..auth.credentials import SigningKey, build_source, principal_signer
 from ..auth.refresher import ADVISORY_WINDOW
 from ..config.precedence import PRINCIPALS
 from ..config.settings import Settings
-from ..errors import CredentialsError, OCIConfigurationError
+from ..errors import OCI_CLI_NOTE, CredentialsError, OCIConfigurationError
 from .report import Check
 from .settings_checks import failure_check, file_exposure
 
@@ -109,14 +109,14 @@ def _token_check(settings: Settings, key: SigningKey, now: float) -> Check:
     where = f"token in {settings.profile_path('security_token_file')}"
     if key.expires_at is None:
         return Check("session token", "warn", f"the {where} has no expiry (exp) claim",
-                     f"run `oci session authenticate --profile-name {profile}`")
+                     f"run `oci session authenticate --profile-name {profile}` {OCI_CLI_NOTE}")
     left = key.expires_at - now
     when = _utc(key.expires_at)
     if left <= 0:
         return Check(
             "session token", "fail", f"the {where} expired at {when} ({_span(-left)} ago)",
             f"run `{refresh}`; once the session can no longer be refreshed, run "
-            f"`oci session authenticate --profile-name {profile}`",
+            f"`oci session authenticate --profile-name {profile}` {OCI_CLI_NOTE}",
         )
     if left < ADVISORY_WINDOW:
         return Check("session token", "warn", f"the {where} expires at {when} "

@@ -19,6 +19,7 @@ from agents import Agent, ModelSettings, RunConfig, Runner, function_tool
 from rich.console import Console
 
 from ..provider import RESPONSES_PREFIX, OCIProvider
+from . import COMMANDS
 from .output import err_console, out_console, progress
 from .stream import text_delta
 
@@ -38,7 +39,7 @@ def get_weather(city: str) -> str:
     return f"Sunny, 21 degrees in {city}"
 
 
-@click.command(short_help="Run agents with a tool call and a handoff on the offline emulator.")
+@click.command(short_help=COMMANDS["demo"][1])
 @click.option("--responses", is_flag=True,
               help=f"Use the Responses API ({RESPONSES_MODEL}) instead of chat completions "
                    f"({CHAT_MODEL}).")

@@ -9,15 +9,18 @@ calls. Exit status: 0 when no check failed, 1 otherwise.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import click
 from rich.console import Console
 
+from ..auth.credentials import InsecureKeyFileWarning
 from ..config.settings import Settings
 from ..connection import ConnectionOptions, resolve_connection
 from ..errors import OCIConfigurationError
+from . import COMMANDS
 from .credential_checks import credential_checks
 from .live import live_check
 from .options import connection_flags, connection_options
@@ -39,7 +42,7 @@ from .settings_checks import (
 __all__ = ["doctor", "examine", "resolve_as_models_do"]
 
 
-@click.command(short_help="Check your OCI setup and explain what is wrong.")
+@click.command(short_help=COMMANDS["doctor"][1])
 @connection_options
 @click.option("--live", "live_model", metavar="MODEL",
               help="Also send one tiny signed request to MODEL (responses:NAME for the "
@@ -72,7 +75,10 @@ def examine(
 ) -> Report:
     """Run every check; the live request only when nothing failed before it."""
     report = Report()
-    with progress(console, "Checking the OCI setup..."):
+    with progress(console, "Checking the OCI setup..."), warnings.catch_warnings():
+        # The private key check reports a shared key file as its own WARN line;
+        # the library's warning would repeat it raw, with an internal path.
+        warnings.simplefilter("ignore", InsecureKeyFileWarning)
         try:
             settings, signer = resolve_as_models_do(options)
         except OCIConfigurationError as exc:

@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 
 from ..config.precedence import PRECEDENCE
+from . import COMMANDS
 from .output import err_console, progress
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ READY: Final = "# serving until Ctrl-C or SIGTERM"
 """The last line printed on stdout: everything above it is the environment to use."""
 
 
-@click.command(short_help="Serve the offline OCI emulator to your own programs.")
+@click.command(short_help=COMMANDS["emulator"][1])
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--zdr", is_flag=True,

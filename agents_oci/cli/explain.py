@@ -12,19 +12,22 @@ from dataclasses import dataclass
 
 import openai
 
-from ..config.settings import Settings
+from ..config.settings import Settings, safe_url
 from ..errors import OCIConfigurationError
-from ..provider import RESPONSES_PREFIX
+from ..provider import route
 from ..service_errors import ErrorContext, OCIServiceError, translate
 
 __all__ = ["Diagnosis", "diagnose", "error_context"]
 
 
 def error_context(settings: Settings, model: str) -> ErrorContext:
-    """What a request for ``model`` (``responses:NAME`` allowed) was made with."""
-    api = "responses" if model.startswith(RESPONSES_PREFIX) else "chat"
+    """What a request for ``model`` (``responses:NAME``, ``native:NAME`` allowed) was made with."""
+    try:
+        api, name = route(model)  # as OCIProvider routes it
+    except OCIConfigurationError:
+        api, name = "chat", model
     return ErrorContext(
-        model=model.removeprefix(RESPONSES_PREFIX), api=api, region=settings.region.value,
+        model=name, api=api, region=settings.region.value,
         compartment_id=settings.compartment_id.value, project_id=settings.project_id.value,
         auth_type=settings.auth_type.value, profile=settings.profile.value,
     )
@@ -43,6 +46,7 @@ class Diagnosis:
 
 def diagnose(exc: Exception, context: ErrorContext, endpoint: str) -> Diagnosis | None:
     """A diagnosis of ``exc``, or None when it is not a configuration, service or network error."""
+    endpoint = safe_url(endpoint)  # a proxy's credentials or a query-string token stay hidden
     if isinstance(exc, openai.APIStatusError):
         return _service(exc, context)
     if isinstance(exc, openai.APITimeoutError):  # before its base class, APIConnectionError

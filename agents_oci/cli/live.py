@@ -25,10 +25,20 @@ LIVE_TIMEOUT: Final = 60.0
 """Seconds to wait for the answer: long enough for a cold model, short enough for a check."""
 _PROMPT: Final = "Reply with the word OK."
 _MAX_TOKENS: Final = 16  # the Responses API's minimum for max_output_tokens
+_API_LABELS: Final = {
+    "chat": "chat completions",
+    "responses": "the Responses API",
+    "native": "OCI's native chat API",
+}
 
 
 def live_check(options: ConnectionOptions, settings: Settings, model: str) -> Check:
-    """Send one request for ``model`` (``responses:NAME`` for the Responses API)."""
+    """Send one request for ``model``, routed as ``OCIProvider`` routes the name.
+
+    ``responses:NAME`` goes to the Responses API; Cohere R-series models,
+    endpoint OCIDs and ``native:NAME`` to OCI's native chat API; the rest to
+    chat completions. The result names the API used.
+    """
     return asyncio.run(_probe(options, settings, model))
 
 
@@ -39,7 +49,10 @@ async def _probe(options: ConnectionOptions, settings: Settings, model: str) -> 
     connection: OCIConnection | None = None
     try:
         connection = OCIConnection(options, request_timeout=LIVE_TIMEOUT)
-        request_id = await _send(connection.client(), name, api)
+        if api == "native":
+            request_id = await _send_native(connection, name)
+        else:
+            request_id = await _send(connection.client(), name, api)
     except Exception as exc:
         found = diagnose(exc, context, settings.base_url.value)
         if found is None:
@@ -49,9 +62,22 @@ async def _probe(options: ConnectionOptions, settings: Settings, model: str) -> 
         if connection is not None:
             await connection.aclose()
     took = time.monotonic() - started
-    label = "the Responses API" if api == "responses" else "chat completions"
-    return Check("live request", "pass", f"{name} answered over {label} in {took:.1f} s "
-                 f"(opc-request-id {request_id or 'none'})")
+    label = _API_LABELS[api]
+    where = f"opc-request-id {request_id}" if request_id else "no opc-request-id"
+    return Check("live request", "pass", f"{name} answered over {label} in {took:.1f} s ({where})")
+
+
+async def _send_native(connection: OCIConnection, name: str) -> str | None:
+    """The request through :class:`OCINativeModel`, as ``OCIProvider`` would send it."""
+    from agents import ModelSettings
+    from agents.models.interface import ModelTracing
+
+    from ..native.model import OCINativeModel
+
+    model = OCINativeModel(name, _connection=connection)
+    await model.get_response(None, _PROMPT, ModelSettings(max_tokens=_MAX_TOKENS), [], None, [],
+                             ModelTracing.DISABLED)
+    return None  # the Model interface does not surface response headers
 
 
 async def _send(client: AsyncOpenAI, name: str, api: str) -> str | None:

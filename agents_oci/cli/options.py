@@ -15,7 +15,7 @@ import click
 from ..config.precedence import AUTH_TYPES
 from ..connection import ConnectionOptions
 
-__all__ = ["connection_flags", "connection_options"]
+__all__ = ["FLAGS_BY_KEYWORD", "KEYWORDS", "connection_flags", "connection_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +31,8 @@ _FLAGS: Final[tuple[tuple[str, str], ...]] = (
     ("--base-url", "A custom endpoint, e.g. the emulator's http://127.0.0.1:PORT/openai/v1."),
 )
 KEYWORDS: Final = tuple(flag[2:].replace("-", "_") for flag, _ in _FLAGS)
+FLAGS_BY_KEYWORD: Final = {kw: flag for kw, (flag, _) in zip(KEYWORDS, _FLAGS, strict=True)}
+"""``config_file`` -> ``--config-file``: the keyword each flag sets."""
 
 
 def connection_options(command: F) -> F:

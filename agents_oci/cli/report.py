@@ -15,11 +15,14 @@ from itertools import groupby
 from typing import Final, Literal
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
+
+from .wording import for_cli
 
 __all__ = ["Check", "Report", "SettingRow", "Status", "render_json", "render_text"]
 
+NO_VALUE: Final = "(none)"
+"""How the text report shows a setting without a value."""
 Status = Literal["pass", "warn", "fail", "skip"]
 _STYLES: Final[dict[str, str]] = {
     "pass": "bold green", "warn": "bold yellow", "fail": "bold red", "skip": "dim",
@@ -41,7 +44,8 @@ class SettingRow:
     """One resolved value and where it came from (secrets already redacted)."""
 
     name: str
-    value: str
+    value: str | None
+    """None when no source had a value (``(none)`` on the text report, ``null`` in JSON)."""
     source: str
 
 
@@ -62,25 +66,35 @@ class Report:
 
 
 def render_json(report: Report) -> str:
-    """The report for machines: ``{"ok", "settings": [...], "checks": [...]}``."""
+    """The report for machines: ``{"ok", "settings": [...], "checks": [...]}``.
+
+    A setting with no value is ``null``; messages name flags, as on the text report.
+    """
     payload = {
         "ok": report.ok,
-        "settings": [asdict(row) for row in report.settings],
-        "checks": [asdict(check) for check in report.checks],
+        "settings": [asdict(_for_cli_row(row)) for row in report.settings],
+        "checks": [asdict(_for_cli_check(check)) for check in report.checks],
     }
     return json.dumps(payload, indent=2)
 
 
 def render_text(report: Report, console: Console) -> None:
-    """The report for people: the settings table, then one line per check."""
+    """The report for people: one line per setting, then one line per check.
+
+    Lines are printed whole (``soft_wrap``): a narrow terminal folds them on
+    screen, but no newline is ever put inside an OCID, a fingerprint or a path,
+    and nothing pads a line with spaces (piped output stays as long as its text).
+    """
     if report.settings:
         console.print(Text("Settings (the first source that has a value wins)", style="bold"))
-        console.print(_settings_table(report.settings))
+        width = max(len(row.name) for row in report.settings)
+        for row in report.settings:
+            console.print(_setting_line(_for_cli_row(row), width), soft_wrap=True)
     else:
         console.print(Text("Settings: not resolved (see the failed check below)", style="bold"))
     console.print()
     console.print(Text("Checks", style="bold"))
-    for check in _merge_skipped(report.checks):
+    for check in _merge_skipped([_for_cli_check(c) for c in report.checks]):
         console.print(_check_line(check), soft_wrap=True)
         if check.fix:
             console.print(Text(f"       fix: {check.fix}"), soft_wrap=True)
@@ -90,14 +104,21 @@ def render_text(report: Report, console: Console) -> None:
     console.print(Text(verdict, style="bold green" if report.ok else "bold red"))
 
 
-def _settings_table(rows: Sequence[SettingRow]) -> Table:
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    table.add_column("setting", style="cyan", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    table.add_column("source", style="dim", overflow="fold")
-    for row in rows:
-        table.add_row(row.name, row.value, row.source)
-    return table
+def _for_cli_row(row: SettingRow) -> SettingRow:
+    return SettingRow(row.name, row.value, for_cli(row.source))
+
+
+def _for_cli_check(check: Check) -> Check:
+    fix = None if check.fix is None else for_cli(check.fix)
+    return Check(check.name, check.status, for_cli(check.detail), fix)
+
+
+def _setting_line(row: SettingRow, width: int) -> Text:
+    line = Text("  ")
+    line.append(row.name.ljust(width), style="cyan")
+    line.append(f"  {NO_VALUE if row.value is None else row.value}")
+    line.append(f"  ({row.source})", style="dim")
+    return line
 
 
 def _merge_skipped(checks: Sequence[Check]) -> list[Check]:

@@ -88,7 +88,11 @@ def _stage(exc: OCIConfigurationError, message: str) -> str:
 
 def setting_rows(settings: Settings) -> list[SettingRow]:
     """Every resolved value with its source, secrets redacted by ``Settings.describe``."""
-    return [SettingRow(name, value, source) for name, value, source in settings.describe()]
+    return [
+        # describe() writes "(none)" for a value no source had; JSON says null.
+        SettingRow(name, None if value == "(none)" and "." not in name else value, source)
+        for name, value, source in settings.describe()
+    ]
 
 
 def file_exposure(path: str) -> str | None:

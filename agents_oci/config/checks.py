@@ -14,6 +14,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from ..errors import (
+    OCI_CLI_NOTE,
     ConflictingArgumentsError,
     InvalidConfigValueError,
     InvalidOCIDError,
@@ -104,7 +105,7 @@ def check_required(profile: Profile, auth: AuthType) -> None:
                 f"entry (checked the profile and its DEFAULT section), which {auth} auth "
                 f"needs. Fix: add `{keys[0]} = ...` under [{profile.name}], regenerate the "
                 "profile with `oci setup config` or `oci session authenticate`, or choose "
-                "another profile with profile= or OCI_CLI_PROFILE."
+                f"another profile with profile= or OCI_CLI_PROFILE. {OCI_CLI_NOTE}"
             )
     fingerprint = profile.get("fingerprint") if auth == "api_key" else None
     if fingerprint is not None and not _FINGERPRINT.match(fingerprint.value.strip()):

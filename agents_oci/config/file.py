@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
-from ..errors import ConfigFileNotFoundError, InvalidConfigValueError, ProfileNotFoundError
+from ..errors import (
+    OCI_CLI_NOTE,
+    ConfigFileNotFoundError,
+    InvalidConfigValueError,
+    ProfileNotFoundError,
+)
 from .reading import Unreadable, read_regular_file
 from .sourced import Sourced
 
@@ -62,7 +67,8 @@ class Profile:
 FILE_FIX: Final = (
     "Fix: run `oci setup config` (API key) or `oci session authenticate` (session token), "
     "or pass config_file='/path/to/config' or set OCI_CLI_CONFIG_FILE; on OCI compute or "
-    "functions, use auth_type='instance_principal' or 'resource_principal' instead."
+    "functions, use auth_type='instance_principal' or 'resource_principal' instead. "
+    + OCI_CLI_NOTE
 )
 
 
@@ -82,13 +88,18 @@ def _read_config(file: Sourced[str], chain: str) -> configparser.ConfigParser:
         raise InvalidConfigValueError(f"{where} is not valid INI: {parsed.what}. "
                                       "Fix: edit that line (entries are `key = value` under "
                                       "a `[PROFILE]` header) or regenerate the file with "
-                                      "`oci setup config`.") from None
+                                      f"`oci setup config`. {OCI_CLI_NOTE}") from None
     if parsed.missing:
         raise ConfigFileNotFoundError(f"{where} {parsed.reason}. {FILE_FIX}") from None
     if parsed.reason.startswith(_NOT_UTF8):
         raise InvalidConfigValueError(
             f"{where} {parsed.reason}. Fix: save it as UTF-8 or regenerate it with "
-            "`oci setup config`."
+            f"`oci setup config`. {OCI_CLI_NOTE}"
+        ) from None
+    if parsed.denied:  # it is there: a missing-file fix would mislead
+        raise ConfigFileNotFoundError(
+            f"{where} {parsed.reason}. Fix: let this user read it: `chmod 600 {file.value}` "
+            f"as its owner, or `sudo chown $(id -un) {file.value}` if another user owns it."
         ) from None
     raise ConfigFileNotFoundError(
         f"{where} cannot be read: it {parsed.reason}. Point config_file= (or "
@@ -153,7 +164,7 @@ def load_profile(
             f"{profile_chain}) is not in OCI config file {file.value}, whose "
             f"profiles are: {', '.join(names) or '(none)'}.{hint} Fix: pass profile= or set "
             "OCI_CLI_PROFILE to one of those, or create it with `oci setup config` or "
-            f"`oci session authenticate --profile-name {name}`."
+            f"`oci session authenticate --profile-name {name}`. {OCI_CLI_NOTE}"
         )
     defaults = parser.defaults()
     values = dict(defaults if name == DEFAULT_PROFILE else parser[name])

@@ -63,6 +63,8 @@ class Unreadable:
     reason: str
     missing: bool = False
     """True when nothing is at the path: the config file's "run oci setup config" case."""
+    denied: bool = False
+    """True when the file is there but this user may not read it: fix the permissions."""
 
 
 def read_regular_file(path: str, limit: int = FILE_LIMIT) -> bytes | Unreadable:
@@ -110,4 +112,5 @@ def _os_problem(path: str, exc: OSError) -> Unreadable:
     if exc.errno == errno.ENOENT and os.path.islink(path):
         return Unreadable("is a symbolic link to a file that does not exist", missing=True)
     reason = _REASONS.get(exc.errno or 0) or f"cannot be read ({exc.strerror or exc})"
-    return Unreadable(reason, missing=exc.errno == errno.ENOENT)
+    return Unreadable(reason, missing=exc.errno == errno.ENOENT,
+                      denied=exc.errno in (errno.EACCES, errno.EPERM))

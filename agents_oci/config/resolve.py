@@ -117,6 +117,9 @@ def resolve(
     world.found["config_file"] = Sourced(expand(file.value, home), file.source)
     world.found["profile"] = world.must("profile")
     auth = auth_mode(world.must("auth_type"), signer_supplied)
+    if world.overridden:  # say which source won, and over what (doctor prints it)
+        auth = Sourced(auth.value, f"{auth.source}; {' and '.join(world.explicit_profile)} "
+                       f"passed, so {' and '.join(world.overridden)} ignored")
     world.auth = auth.value
     if world.principal:
         principal_conflict(args, auth)

@@ -27,6 +27,8 @@ class World:
         self.found: dict[str, Sourced[str]] = {}
         self.auth: AuthType | None = None  # known after the auth_type row
         self._profile: Profile | None = None
+        self.overridden: list[str] = []
+        """Environment auth sources skipped because a profile keyword was passed."""
 
     @property
     def principal(self) -> bool:
@@ -55,7 +57,36 @@ class World:
         assert hit is not None, f"row {setting} ends with a source that always answers"
         return hit
 
+    @property
+    def explicit_profile(self) -> list[str]:
+        """``config_file=`` and ``profile=``, when passed: the caller named a profile."""
+        return [f"{k}=" for k in ("config_file", "profile") if k in self.args]
+
     def _lookup(self, source: Source) -> Sourced[str] | None:
+        hit = self._lookup_any(source)
+        if hit is not None and self._beaten(source, hit):
+            self.overridden.append(str(source))
+            return None
+        return hit
+
+    def _beaten(self, source: Source, hit: Sourced[str]) -> bool:
+        """An environment auth mode that reads no profile, against a profile keyword.
+
+        An explicit keyword names the caller's intent; a variable may be left
+        over in the shell. As botocore skips environment credentials when a
+        profile is named explicitly, ``profile=`` (or ``config_file=``) wins over
+        ``OCI_GENAI_API_KEY``, a principal ``OCI_CLI_AUTH`` and the resource
+        principal detection. Two explicit keywords that disagree still conflict.
+        """
+        if not self.explicit_profile or source.kind not in (
+            "environment", "bearer_environment", "detected"
+        ):
+            return False
+        if source.kind == "environment" and source.name != "OCI_CLI_AUTH":
+            return False
+        return hit.value.strip().lower().replace("-", "_") in PRINCIPALS
+
+    def _lookup_any(self, source: Source) -> Sourced[str] | None:
         name = source.name or ""
         if source.kind in ("argument", "environment"):
             table = self.args if source.kind == "argument" else self.environ

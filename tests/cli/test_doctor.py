@@ -105,14 +105,16 @@ def test_good_config_passes_and_every_value_has_a_source(runs: dict[str, Run], e
     assert data["ok"] is True
     assert {c["status"] for c in data["checks"]} == {"pass"}, data["checks"]
     rows = {row["name"]: row for row in data["settings"]}
-    assert all(row["value"] and row["source"] for row in data["settings"])
+    assert all(row["source"] for row in data["settings"])
+    assert rows["project_id"]["value"] is None  # JSON's null, not "(none)"
+    assert all(row["value"] for name, row in rows.items() if name != "project_id")
     profile_origin = f"profile DEFAULT of {emu.config_file}"
-    assert rows["config_file"]["source"] == "argument config_file"
+    assert rows["config_file"]["source"] == "flag --config-file"  # the CLI names flags
     assert rows["profile"] == {"name": "profile", "value": "DEFAULT", "source": "default"}
     assert rows["region"]["source"] == f"{profile_origin} (key region)"
     assert rows["compartment_id"] == {"name": "compartment_id", "value": emu.compartment_id,
                                       "source": f"{profile_origin} (key tenancy)"}
-    assert rows["base_url"] == {"name": "base_url", "value": emu.base_url, "source": "argument base_url"}
+    assert rows["base_url"] == {"name": "base_url", "value": emu.base_url, "source": "flag --base-url"}
     assert rows["realm"]["value"] == "oc1"
     live = check(result, "live request")
     assert MODEL in live["detail"] and "opc-request-id" in live["detail"]
