@@ -117,3 +117,24 @@ async def test_request_id_reaches_openai_request_id(emu: OCIEmulator) -> None:
         pass
     assert stream.response.headers["x-request-id"] == emu.journal.last.request_id
     await oci.aclose()
+
+
+async def test_chat_models_never_send_store(emu: OCIEmulator) -> None:
+    """OCI refuses `store` on chat completions: store=False is dropped, store=True refused."""
+    from agents_oci import OCIChatCompletionsModel
+    from agents_oci.errors import InvalidConfigValueError
+
+    model = OCIChatCompletionsModel(CHAT_MODEL, **auth_for(emu, "api_key").keywords)
+    agent = Agent(name="a", model=model, model_settings=ModelSettings(store=False))
+    result = await Runner.run(agent, "hi", run_config=RunConfig(tracing_disabled=True))
+    assert result.final_output == "You said: hi"
+    assert "store" not in emu.journal.last.body
+    streamed = Runner.run_streamed(agent, "again", run_config=RunConfig(tracing_disabled=True))
+    async for _ in streamed.stream_events():
+        pass
+    assert streamed.final_output == "You said: again" and "store" not in emu.journal.last.body
+    storing = agent.clone(model_settings=ModelSettings(store=True))
+    with pytest.raises(InvalidConfigValueError, match="OCIResponsesModel"):
+        await Runner.run(storing, "hi", run_config=RunConfig(tracing_disabled=True))
+    assert len(emu.journal.entries) == 2  # refused before any request
+    await model.close()
