@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from agents import Agent, ModelSettings, RunConfig, Runner, function_tool
 from emulator_process import TOOL_NAME, EmulatorProcess
-from workload import RESPONSES_MODEL, Clients, Ticker, tool_agent
+from workload import RESPONSES_MODEL, Clients, Ticker, load_profile, tool_agent
 
 from agents_oci import OCIProvider
 
@@ -186,13 +186,14 @@ def _principal_provider(clients: Clients) -> tuple[OCIProvider, Any]:
     from agents_oci.testing.credentials import CredentialsKit
     from agents_oci.testing.signatures import TrustStore
 
-    # Verification is off at the emulator: any well-formed principal will do.
+    # Verification is off at the emulator: any well-formed principal will do. The
+    # compartment is still checked by value: the emulator's tenancy (its profile's).
     kit = CredentialsKit(trust=TrustStore(), region="us-chicago-1")
     signer = kit.instance_principal_signer(refresh_delay=REFRESH_DELAY)
     provider = OCIProvider(
         auth_type="instance_principal",
         signer=signer,
-        compartment_id=kit.tenancy_id,
+        compartment_id=load_profile(clients.config_file)["tenancy"],
         base_url=clients.base_url,
     )
     kit.close()

@@ -194,6 +194,8 @@ def _serve() -> None:
     # Same work for both clients: no signature check, so a signed request costs
     # the server exactly what a bearer request does.
     emu = OCIEmulator(verify_signatures=False)
+    # The runs measure the transport, not projects: Responses calls go without one.
+    emu.rules.projects["responses"] = False
     server, port = _start_server(emu.app)
     info = {
         "base_url": f"http://127.0.0.1:{port}/openai/v1",

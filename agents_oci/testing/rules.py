@@ -11,10 +11,13 @@ project OCIDs exist. A route adopts all of it with one call at its top::
         call = self._b.guard.check(request, family="files", inference=False)
         ...  # call.body is the parsed JSON body (a dict when json_body=True)
 
+(``self._b`` is the app's :class:`~agents_oci.testing.app.Backend`; its
+``guard`` reads the live ``emu.rules`` and ``emu.tenancy``.)
 ``inference=True`` means an IAM-signed call must name its compartment
 (``opc-compartment-id``); ``json_body=True`` means the route takes a JSON
-object (content type, syntax and, for families with a known field list,
-unknown top-level fields are checked). A new family is one more
+object (content type, syntax and, for families with a known field list in
+:data:`KNOWN_FIELDS`, unknown top-level fields are checked); leave it off for
+GET/DELETE and multipart uploads (``/files``). A new family is one more
 :data:`Family` value and one row of :data:`PROJECT_RULES` (with its source).
 
 The checks, in order, each OCI's answer for the fault:

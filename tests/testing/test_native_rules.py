@@ -59,10 +59,21 @@ def test_format_mismatch_on_a_dedicated_endpoint(emu: OCIEmulator) -> None:
 
 
 def test_unknown_or_missing_api_format(emu: OCIEmulator) -> None:
-    for api_format in ("COHEREV2", None):
+    for api_format in ("COHEREV3", None):
         request = {**cohere_request(), "apiFormat": api_format}
         message = refused(post(emu, details(emu, request)), 400, "InvalidParameter")
-        assert "COHERE or GENERIC" in message
+        assert "COHERE, COHEREV2 or GENERIC" in message
+
+
+def test_coherev2_is_accepted_for_cohere_models_only(emu: OCIEmulator) -> None:
+    v2 = {"apiFormat": "COHEREV2",
+          "messages": [{"role": "USER", "content": [{"type": "TEXT", "text": "hi"}]}]}
+    answer = post(emu, details(emu, v2)).json()["chatResponse"]
+    assert answer["apiFormat"] == "COHEREV2" and answer["finishReason"] == "COMPLETE"
+    assert answer["message"]["content"] == [{"type": "TEXT", "text": "You said: hi"}]
+    llama = {"servingType": "ON_DEMAND", "modelId": "meta.llama-3.3-70b-instruct"}
+    message = refused(post(emu, details(emu, v2, llama)), 400, "InvalidParameter")
+    assert "GENERIC" in message
 
 
 def test_compartment_is_required_in_the_body(emu: OCIEmulator) -> None:
