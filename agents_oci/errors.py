@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import openai
 from agents.exceptions import UserError
 
 __all__ = [
@@ -114,5 +115,10 @@ class UnsupportedHostedToolError(OCIConfigurationError):
     """A hosted tool OCI does not offer, or a hosted tool on a chat completions model."""
 
 
-class IAMRequiredError(OCIConfigurationError):
-    """An operation OCI serves to IAM-signed requests only (vector store CRUD) met an API key."""
+class IAMRequiredError(OCIConfigurationError, openai.OpenAIError):
+    """An operation OCI serves to IAM-signed requests only (vector store CRUD) met an API key.
+
+    Also an ``openai.OpenAIError``: it is raised inside the HTTP client, and the
+    openai SDK passes its own errors through as they are, where it would retry
+    any other exception and then wrap it in ``APIConnectionError``.
+    """

@@ -34,6 +34,8 @@ class Served:
     process: subprocess.Popen[str]
     env: dict[str, str]
     base_url: str
+    text: str = ""
+    """Everything printed on stdout up to the ready line."""
 
     def stop(self, signum: int) -> tuple[int, str]:
         """Send ``signum``; the exit status and the request log (stderr)."""
@@ -79,7 +81,7 @@ def start(*flags: str) -> Served:
     env = {k: shlex.split(v)[0] for k, v in re.findall(r"^export (\w+)=(.*)$", text, re.M)}
     url = re.search(r"http://127\.0\.0\.1:\d+/openai/v1", text)
     assert url, text
-    return Served(process, env, url.group(0))
+    return Served(process, env, url.group(0), text)
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +114,9 @@ async def ask(served: Served, project_id: str | None, *, api: str = "chat") -> s
 def test_serves_signed_requests_until_ctrl_c(served: tuple[Served, Served, int]) -> None:
     emulator, _, port = served
     assert emulator.base_url == f"http://127.0.0.1:{port}/openai/v1"
+    # Both emulated hosts and the MCP stand-in are announced.
+    assert f"http://127.0.0.1:{port}/20231130/openai/v1" in emulator.text
+    assert f"http://127.0.0.1:{port}/mcp" in emulator.text
     assert emulator.env["OCI_CLI_PROFILE"] == "DEFAULT"
     project = emulator.env["OCI_PROJECT_ID"]
     assert project.startswith("ocid1.generativeaiproject.")

@@ -131,6 +131,15 @@ async def test_file_search_answers_from_the_uploaded_file_with_a_citation(
     message = result.new_items[-1].raw_item
     annotation = message.content[0].annotations[0]
     assert annotation.type == "file_citation" and annotation.filename == "guide.txt"
+    streamed = Runner.run_streamed(
+        agent, "Where do orders ship from?", run_config=RunConfig(model_provider=oci)
+    )
+    seen = [
+        raw_types([event.item])[0]
+        async for event in streamed.stream_events()
+        if event.type == "run_item_stream_event"
+    ]
+    assert "file_search_call" in seen and "Chicago warehouse" in streamed.final_output
     hits = await oci.client().vector_stores.search(store_id, query="Chicago warehouse")
     assert "two business days" in hits.data[0].content[0].text
     await oci.aclose()
