@@ -19,6 +19,7 @@ from .errors import (
     ConfigFileNotFoundError,
     ConflictingArgumentsError,
     CredentialsError,
+    IAMRequiredError,
     InvalidConfigValueError,
     InvalidModelNameError,
     InvalidOCIDError,
@@ -30,9 +31,11 @@ from .errors import (
     UnknownAuthTypeError,
     UnknownRegionError,
     UnsupportedClientError,
+    UnsupportedHostedToolError,
 )
 from .models import OCIChatCompletionsModel, OCIResponsesModel
 from .native.model import OCINativeModel
+from .platform import OCIConversationsSession, OCIResponsesCompactionSession
 from .provider import NATIVE_PREFIX, RESPONSES_PREFIX, OCIProvider
 from .service_errors import (
     AuthenticationFailedError,
@@ -70,6 +73,7 @@ __all__ = [
     "ConfigFileNotFoundError",
     "ConflictingArgumentsError",
     "CredentialsError",
+    "IAMRequiredError",
     "InvalidConfigValueError",
     "InvalidModelNameError",
     "InvalidOCIDError",
@@ -78,12 +82,15 @@ __all__ = [
     "MissingCompartmentError",
     "OCIChatCompletionsModel",
     "OCIConfigurationError",
+    "OCIConversationsSession",
     "OCINativeModel",
     "OCIProvider",
+    "OCIResponsesCompactionSession",
     "OCIResponsesModel",
     "ProfileNotFoundError",
     "UnknownAuthTypeError",
     "UnknownRegionError",
     "UnsupportedClientError",
+    "UnsupportedHostedToolError",
     "__version__",
 ]

@@ -25,6 +25,8 @@ __all__ = [
     "InvalidConfigValueError",
     "CredentialsError",
     "UnsupportedClientError",
+    "UnsupportedHostedToolError",
+    "IAMRequiredError",
 ]
 
 
@@ -97,3 +99,11 @@ class CredentialsError(OCIConfigurationError):
 
 class UnsupportedClientError(OCIConfigurationError):
     """An ``openai_client=`` that cannot work under the Agents SDK (Oracle's ``AsyncOciOpenAI``)."""
+
+
+class UnsupportedHostedToolError(OCIConfigurationError):
+    """A hosted tool OCI does not offer, or a hosted tool on a chat completions model."""
+
+
+class IAMRequiredError(OCIConfigurationError):
+    """An operation OCI serves to IAM-signed requests only (vector store CRUD) met an API key."""

@@ -10,6 +10,7 @@ errors at the edge: OCI failures come out as the typed errors of
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar, cast
 
@@ -17,8 +18,15 @@ import openai
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
 from openai import AsyncOpenAI
 
-from .connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
-from .errors import InvalidModelNameError
+from .connection import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
+    ConnectionOptions,
+    OCIConnection,
+    check_no_conflict,
+)
+from .errors import InvalidConfigValueError, InvalidModelNameError
+from .hosted_tools import check_tools
 from .service_errors import ErrorContext, translate
 
 __all__ = ["OCIChatCompletionsModel", "OCIResponsesModel", "connect", "check_model_name"]
@@ -39,12 +47,15 @@ def connect(
     options: ConnectionOptions,
     openai_client: AsyncOpenAI | None,
     request_timeout: float,
+    max_retries: int = DEFAULT_MAX_RETRIES,
 ) -> tuple[AsyncOpenAI, OCIConnection | None]:
     """The client a model should use, and the connection that owns it (if we built it)."""
     check_no_conflict(options, openai_client)
     if openai_client is not None:
         return openai_client, None
-    connection = OCIConnection(options, request_timeout=request_timeout)
+    connection = OCIConnection(
+        options, request_timeout=request_timeout, max_retries=max_retries
+    )
     return connection.client(), connection
 
 
@@ -69,6 +80,7 @@ class _OCIModel:
         project_id: str | None = None,
         base_url: str | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         openai_client: AsyncOpenAI | None = None,
         signer: Any | None = None,
         api_key: str | None = None,
@@ -87,7 +99,7 @@ class _OCIModel:
             api_key=api_key,
             auth=auth,
         )
-        client, self._connection = connect(options, openai_client, request_timeout)
+        client, self._connection = connect(options, openai_client, request_timeout, max_retries)
         self._owns_connection = self._connection is not None
         # The next class in the MRO is the SDK's model, which takes these two.
         cast(Any, super()).__init__(model=name, openai_client=client)
@@ -110,18 +122,33 @@ class _OCIModel:
                 "keywords (profile=, auth_type=, ...) instead."
             )
         options = self._connection.options.picklable(type(self).__name__)
+        connection = self._connection
         return (
             _restore_model,
-            (type(self), cast(Any, self).model, options, self._connection.request_timeout),
+            (
+                type(self),
+                cast(Any, self).model,
+                options,
+                connection.request_timeout,
+                connection.max_retries,
+            ),
         )
 
+    def _check_tools(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        # The Runner passes tools by keyword to get_response, by position to
+        # stream_response (system_instructions, input, model_settings, tools, ...).
+        tools = kwargs["tools"] if "tools" in kwargs else (args[3] if len(args) > 3 else None)
+        check_tools(tools, self._api, str(cast(Any, self).model))
+
     async def get_response(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_tools(args, kwargs)
         try:
             return await cast(Any, super()).get_response(*args, **kwargs)
         except openai.APIStatusError as exc:
             raise self._typed(exc) from exc
 
     async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        self._check_tools(args, kwargs)
         try:
             async for event in cast(Any, super()).stream_response(*args, **kwargs):
                 yield event
@@ -162,10 +189,16 @@ class _OCIModel:
 
 
 def _restore_model(
-    cls: type[_OCIModel], model: str, options: ConnectionOptions, request_timeout: float
+    cls: type[_OCIModel],
+    model: str,
+    options: ConnectionOptions,
+    request_timeout: float,
+    max_retries: int = DEFAULT_MAX_RETRIES,
 ) -> _OCIModel:
     """Unpickling: the same model class and keywords, resolved in this process."""
-    return cls(model, request_timeout=request_timeout, **options.keywords())
+    return cls(
+        model, request_timeout=request_timeout, max_retries=max_retries, **options.keywords()
+    )
 
 
 class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
@@ -186,7 +219,9 @@ class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
     ``config_file``, ``region``, ``compartment_id``, ``project_id``,
     ``base_url`` (a custom endpoint, a Data Science model deployment, or the
     emulator), ``request_timeout`` (seconds; generous by default for slow
-    reasoning models), ``api_key`` (a Generative AI API key, sent as a bearer
+    reasoning models), ``max_retries`` (retries of a failed request, 2 by
+    default; 0 turns them off, as Temporal recommends: see the README's retry
+    policy), ``api_key`` (a Generative AI API key, sent as a bearer
     token instead of a signature). Pass ``openai_client=`` to use a client you
     configured yourself (it is never closed by this model), ``signer=`` to
     sign with any ``oci`` SDK signer, or ``auth=`` with one of Oracle's auth
@@ -203,6 +238,40 @@ class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
     """
 
     _api = "chat"
+
+    # OCI refuses `store` on /chat/completions (400), and never stores chat
+    # completions: ModelSettings(store=False), common on agents shared with the
+    # Responses path, is dropped; store=True is refused before any request.
+    async def get_response(self, *args: Any, **kwargs: Any) -> Any:
+        return await super().get_response(*_without_store(args, kwargs), **kwargs)
+
+    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        async for event in super().stream_response(*_without_store(args, kwargs), **kwargs):
+            yield event
+
+
+_SETTINGS_POSITION = 2  # (system_instructions, input, model_settings, ...)
+
+
+def _without_store(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """The call's arguments with ``model_settings.store`` unset (``kwargs`` in place)."""
+    in_kwargs = "model_settings" in kwargs
+    if not in_kwargs and len(args) <= _SETTINGS_POSITION:
+        return args
+    settings = kwargs["model_settings"] if in_kwargs else args[_SETTINGS_POSITION]
+    if getattr(settings, "store", None) is None:
+        return args
+    if settings.store:
+        raise InvalidConfigValueError(
+            "ModelSettings(store=True) is not supported on OCI chat completions: OCI refuses "
+            "`store` on /chat/completions and keeps no chat state. Fix: use "
+            "OCIResponsesModel (or the 'responses:' prefix) for stored state, or drop store=."
+        )
+    bare = dataclasses.replace(settings, store=None)
+    if in_kwargs:
+        kwargs["model_settings"] = bare
+        return args
+    return (*args[:_SETTINGS_POSITION], bare, *args[_SETTINGS_POSITION + 1 :])
 
 
 class OCIResponsesModel(_OCIModel, OpenAIResponsesModel):

@@ -7,11 +7,19 @@ from typing import Any, Final, cast
 from agents.models.interface import Model, ModelProvider
 from openai import AsyncOpenAI
 
-from .connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
+from .connection import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
+    ConnectionOptions,
+    OCIConnection,
+    check_no_conflict,
+)
 from .errors import InvalidModelNameError
 from .models import OCIChatCompletionsModel, OCIResponsesModel, check_model_name
 from .native.format import ApiFormat
 from .native.model import DEDICATED_PREFIX, OCINativeModel
+from .platform.compaction import OCIResponsesCompactionSession
+from .platform.conversations import OCIConversationsSession
 
 __all__ = ["NATIVE_PREFIX", "RESPONSES_PREFIX", "OCIProvider", "route"]
 
@@ -49,10 +57,12 @@ def _restore_provider(
     request_timeout: float,
     default_model: str | None,
     native_api_format: ApiFormat | None = None,
+    max_retries: int = DEFAULT_MAX_RETRIES,
 ) -> OCIProvider:
     """Unpickling: a provider with the same keywords, resolved in this process."""
     return OCIProvider(
         request_timeout=request_timeout,
+        max_retries=max_retries,
         default_model=default_model,
         native_api_format=native_api_format,
         **options.keywords(),
@@ -74,7 +84,8 @@ class OCIProvider(ModelProvider):
         Runner.run_sync(agent, "hi", run_config=RunConfig(model_provider=provider))
 
     Takes the connection keywords of :class:`OCIChatCompletionsModel`,
-    ``auth=`` (one of Oracle's auth objects) included.
+    ``auth=`` (one of Oracle's auth objects) and ``max_retries=`` included;
+    every model it builds (chat, Responses, native) shares them.
 
     Settings and credentials are resolved when the provider is constructed, so
     configuration mistakes fail here, not in the middle of a run. A provider
@@ -95,6 +106,7 @@ class OCIProvider(ModelProvider):
         project_id: str | None = None,
         base_url: str | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         openai_client: AsyncOpenAI | None = None,
         signer: Any | None = None,
         api_key: str | None = None,
@@ -119,7 +131,7 @@ class OCIProvider(ModelProvider):
         self._connection = (
             None
             if openai_client is not None
-            else OCIConnection(options, request_timeout=request_timeout)
+            else OCIConnection(options, request_timeout=request_timeout, max_retries=max_retries)
         )
         self.default_model = None if default_model is None else check_model_name(default_model)
         self._native_format = native_api_format
@@ -156,6 +168,43 @@ class OCIProvider(ModelProvider):
         assert self._client is not None  # exactly one of the two is set
         return self._client
 
+    def conversations_session(
+        self, conversation_id: str | None = None, **session_settings: Any
+    ) -> OCIConversationsSession:
+        """An OCI conversation as an Agents SDK session, signed like this provider's models.
+
+        ``conversation_id`` resumes one; without it, OCI creates one on first
+        use. Keywords go to ``SessionSettings`` (e.g. ``limit=20``)::
+
+            session = provider.conversations_session()
+            await Runner.run(agent, "hi", session=session,
+                             run_config=RunConfig(model_provider=provider))
+        """
+        return OCIConversationsSession(
+            provider=self,
+            conversation_id=conversation_id,
+            session_settings=session_settings or None,
+        )
+
+    def compaction_session(
+        self, underlying_session: Any, *, model: str | None = None, **options: Any
+    ) -> OCIResponsesCompactionSession:
+        """Wrap a client-side session so it compacts with ``responses.compact`` on OCI.
+
+        ``model`` (default: ``default_model``) is an OCI Responses model, with
+        or without the ``responses:`` prefix; ``options`` go to
+        :class:`OCIResponsesCompactionSession` (``should_trigger_compaction=``, ...).
+        """
+        name = model if model is not None else self.default_model
+        if name is None:
+            raise InvalidModelNameError(
+                "compaction_session() needs model= (e.g. 'openai.gpt-5.5') or a provider "
+                "built with default_model=."
+            )
+        return OCIResponsesCompactionSession(
+            underlying_session, model=name, provider=self, **options
+        )
+
     async def aclose(self) -> None:
         """Close the shared client if this provider built it."""
         if self._connection is not None:
@@ -169,10 +218,17 @@ class OCIProvider(ModelProvider):
                 "OCIProvider built with openai_client= cannot be pickled: a live client "
                 "cannot move to another process. Build it with connection keywords instead."
             )
-        options = self._connection.options.picklable("OCIProvider")
+        connection = self._connection
+        options = connection.options.picklable("OCIProvider")
         return (
             _restore_provider,
-            (options, self._connection.request_timeout, self.default_model, self._native_format),
+            (
+                options,
+                connection.request_timeout,
+                self.default_model,
+                self._native_format,
+                connection.max_retries,
+            ),
         )
 
     def __repr__(self) -> str:

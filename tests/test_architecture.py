@@ -23,6 +23,7 @@ LAYERS = {
     "http": 3,
     "service_errors": 4,
     "connection": 4,
+    "hosted_tools": 4,  # the models refuse hosted tools OCI lacks before any request
     "models": 5,
     "native": 6,
     "platform": 6,

@@ -104,3 +104,21 @@ def test_targets_and_machine_are_recorded(result: dict[str, Any]) -> None:
     machine = result["machine"]
     assert machine["cpu"] and machine["cores"] and machine["python"]
     assert machine["packages"]["openai"] and machine["packages"]["openai-agents"]
+
+
+def test_platform_bytes_benchmark_reports_every_mode(tmp_path: Path) -> None:
+    out = tmp_path / "platform.json"
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "platform_bytes.py"), "--turns", "10",
+         "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    modes = json.loads(out.read_text())["modes"]
+    assert set(modes) == {
+        "store_false", "conversation_id", "conversation_id_auto_compaction",
+        "conversations_session", "store_false_compaction",
+    }
+    for figures in modes.values():
+        assert all(isinstance(figures["bytes_sent"][t], int) for t in ("1", "10"))
+        assert number(figures["mean_bytes_last_10_turns"])

@@ -39,3 +39,25 @@ def test_oracle_auth_example_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "You said: Hello" in done.stdout
+
+
+PLATFORM_SECTIONS = {
+    "Conversations": ["2", "You said: Hi again"],
+    "Compaction": ["compaction"],
+    "Hosted tools": ["['code_interpreter_call', 'mcp_list_tools', 'mcp_call']"],
+    "Files and vector stores": ["within 30 days of delivery", "policy.txt"],
+}
+
+
+def test_platform_examples_run(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
+    for heading, expected in PLATFORM_SECTIONS.items():
+        script = tmp_path / "platform_example.py"  # not platform.py: that shadows the stdlib
+        script.write_text(section_code(heading), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, f"{heading}: {done.stderr}"
+        for text in expected:
+            assert text in done.stdout, f"{heading}: {done.stdout}"

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from ..errors import CredentialsError, KeyFileError, KeyPassphraseError
+from .keycache import cached_key
 
 if TYPE_CHECKING:
     from ..config.settings import Settings
@@ -303,11 +304,22 @@ def build_source(settings: Settings, signer: Any | None = None) -> CredentialSou
     values = settings.profile_values
     profile = settings.profile.value
     pass_phrase = values.get("pass_phrase") or None
-    if values.get("key_content"):
-        private_key = _key_from_content(values["key_content"], pass_phrase, profile=profile)
+    content = values.get("key_content")
+    if content:
+        private_key = cached_key(
+            lambda: _key_from_content(content, pass_phrase, profile=profile),
+            profile=profile,
+            pass_phrase=pass_phrase,
+            key_content=content,
+        )
     else:
         key_file = settings.profile_path("key_file") or ""
-        private_key = load_private_key(key_file, pass_phrase, profile=profile)
+        private_key = cached_key(
+            lambda: load_private_key(key_file, pass_phrase, profile=profile),
+            profile=profile,
+            pass_phrase=pass_phrase,
+            key_file=key_file,
+        )
     if auth_type == "security_token":
         token_file = settings.profile_path("security_token_file") or ""
         return SessionTokenSource(token_file, private_key, profile=profile)

@@ -42,7 +42,10 @@ def get_weather(city: str) -> str:
 @click.option("--responses", is_flag=True,
               help=f"Use the Responses API ({RESPONSES_MODEL}) instead of chat completions "
                    f"({CHAT_MODEL}).")
-def demo(responses: bool) -> int:
+@click.option("--platform", is_flag=True,
+              help="Show OCI's agent platform instead: files, a vector store, File Search in a "
+                   "conversation, and compaction.")
+def demo(responses: bool, platform: bool) -> int:
     """Run two agents (a handoff, a tool call) through the offline OCI emulator."""
     err = err_console()
     try:
@@ -54,6 +57,10 @@ def demo(responses: bool) -> int:
     with progress(err, "Starting the OCI emulator with throwaway keys on 127.0.0.1..."):
         emu = OCIEmulator().start()
     try:
+        if platform:
+            from .platform_demo import run_platform
+
+            return asyncio.run(run_platform(emu, out_console()))
         return asyncio.run(_run(emu, model, out_console()))
     finally:
         emu.close()
@@ -77,6 +84,7 @@ async def _run(emu: OCIEmulator, model: str, out: Console) -> int:
         # Every setting explicit: the user's OCI_* variables must not steer the demo.
         auth_type="api_key", config_file=emu.config_file, profile="DEFAULT",
         region=emu.region, compartment_id=emu.compartment_id, base_url=emu.base_url,
+        project_id=emu.project_id,  # Responses, like OCI's agent platform, needs a project
     )
     out.print(f"OCI emulator on {emu.base_url}: every request is signed with a throwaway "
               "API key and its signature verified.", markup=False, soft_wrap=True)

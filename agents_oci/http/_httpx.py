@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from .answers import check
-from .core import BearerCore, SigningCore
+from .core import BearerCore, SigningCore, surface_request_id
 from .loops import LoopLocal, close_sockets
 
 __all__ = ["HttpxLoopLocalTransport", "HttpxOCIAuth"]
@@ -67,6 +67,7 @@ class HttpxLoopLocalTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         pool = await self._pools.get()
         response = await pool.handle_async_request(request)
+        surface_request_id(response.headers)
         response.request = request
         await check(request, response, httpx, _HttpxCheckedStream)
         return response

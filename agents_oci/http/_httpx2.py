@@ -12,7 +12,7 @@ from typing import Any
 import httpx2
 
 from .answers import check
-from .core import BearerCore, SigningCore
+from .core import BearerCore, SigningCore, surface_request_id
 from .loops import LoopLocal, close_sockets
 
 __all__ = ["Httpx2LoopLocalTransport", "Httpx2OCIAuth"]
@@ -66,6 +66,7 @@ class Httpx2LoopLocalTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         pool = await self._pools.get()
         response = await pool.handle_async_request(request)
+        surface_request_id(response.headers)
         response.request = request
         await check(request, response, httpx2, _Httpx2CheckedStream)
         return response

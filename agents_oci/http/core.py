@@ -25,17 +25,20 @@ from collections.abc import (
     Mapping,
     MutableMapping,
 )
-from typing import Final, Protocol, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 from ..auth.credentials import SigningKey
 from ..auth.refresher import Refresher
 from ..auth.signing import Placement, SigningInput, rsa_sign, signing_input
+from ..errors import IAMRequiredError
+from .hosts import control_plane_target
 
 __all__ = [
     "BearerCore",
     "COMPARTMENT_HEADER",
     "PROJECT_HEADER",
     "SigningCore",
+    "surface_request_id",
 ]
 
 COMPARTMENT_HEADER: Final = "opc-compartment-id"
@@ -86,6 +89,43 @@ def oci_headers(
         headers[PROJECT_HEADER] = project_id
 
 
+def route_host(request: _Request) -> None:
+    """Send vector store CRUD to OCI's control-plane host (see :mod:`.hosts`), before signing."""
+    url: Any = request.url
+    target = control_plane_target(url.netloc.decode("ascii"), url.path)
+    if target is not None:
+        host, path = target
+        mutable: Any = request
+        mutable.url = url.copy_with(host=host.partition(":")[0], path=path)
+        request.headers["host"] = host
+
+
+def refuse_api_key_on_control_plane(request: _Request) -> None:
+    """Vector store CRUD takes IAM signatures only: refuse a Generative AI API key here."""
+    url: Any = request.url
+    if control_plane_target(url.netloc.decode("ascii"), url.path) is not None:
+        raise IAMRequiredError(
+            f"{request.method} {url.path}: OCI serves vector store create/retrieve/update/"
+            "delete/list on its control-plane host to IAM-signed requests only, not to "
+            "Generative AI API keys. Fix: build the provider with IAM auth (profile=, "
+            "auth_type='instance_principal', auth=, ...) instead of api_key=; files, "
+            "vector-store files and search work with either."
+        )
+
+
+def surface_request_id(headers: MutableMapping[str, str]) -> None:
+    """Copy OCI's ``opc-request-id`` into ``x-request-id`` when the response has none.
+
+    OCI sends only ``opc-request-id``; the openai SDK's ``_request_id`` (and the
+    Agents SDK's logs) read ``x-request-id``, so without this they are ``None``
+    live. The transports call it on every response, streamed or not.
+    """
+    if "x-request-id" not in headers:
+        request_id = headers.get("opc-request-id")
+        if request_id:
+            headers["x-request-id"] = request_id
+
+
 def _put(headers: MutableMapping[str, str], values: Mapping[str, str]) -> None:
     # One assignment per header, not update(): httpx's update() rebuilds the
     # headers, then pops and re-appends those already present.
@@ -121,6 +161,7 @@ class SigningCore:
 
     def _signing_input(self, request: _Request, key: SigningKey) -> SigningInput:
         """Make the headers OCI's; return the signature but its RSA operation."""
+        route_host(request)
         headers = request.headers
         oci_headers(headers, self._compartment_id, self._project_id)
         url = request.url
@@ -166,6 +207,7 @@ class BearerCore:
         self._project_id = project_id
 
     def prepare(self, request: _Request) -> None:
+        refuse_api_key_on_control_plane(request)
         oci_headers(request.headers, self._compartment_id, self._project_id)
         request.headers["authorization"] = self._authorization
 

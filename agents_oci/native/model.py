@@ -15,7 +15,6 @@ that the SDK's converter and stream handler turn into its items and events.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import time
 import uuid
@@ -32,19 +31,26 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response
 
 from ..config.endpoints import native_chat_url
-from ..connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection
+from ..connection import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
+    ConnectionOptions,
+    OCIConnection,
+)
 from ..errors import InvalidConfigValueError, MissingCompartmentError
 from ..http.library import http_library
+from ..http.retries import is_retried, retry_delay
 from ..models import check_model_name
 from ..service_errors import ErrorContext, UnexpectedResponseError, openai_class, translate
-from .format import ApiFormat, completion_from_native, request_body
-from .stream import ChunkTranslator
+from .format import API_FORMATS, ApiFormat, completion_from_native, request_body
+from .stream import ChunkTranslator, data_lines
 
 __all__ = ["DEDICATED_PREFIX", "OCINativeModel"]
 
 DEDICATED_PREFIX: Final = "ocid1.generativeaiendpoint."
-_RETRIED: Final = frozenset({408, 429, 500, 502, 503, 504})
-_MAX_RETRIES: Final = 2
+_RETRY_COUNT_HEADER: Final = "x-stainless-retry-count"
+# The header openai's client sends on the other paths: the same name lets the
+# error translation say how many retries were made on every path.
 
 
 class OCINativeModel(Model):
@@ -54,12 +60,15 @@ class OCINativeModel(Model):
     dedicated endpoint OCID (``ocid1.generativeaiendpoint...``). The request
     format follows the model: ``COHERE`` for ``cohere.*`` models and, by
     default, for endpoints (dedicated clusters most often host Cohere models);
-    ``GENERIC`` for the others. Pass ``api_format=`` to say otherwise::
+    ``GENERIC`` for the others. Pass ``api_format=`` to say otherwise;
+    ``api_format="COHEREV2"`` (the ``oci`` SDK's ``CohereChatRequestV2``:
+    tool calls with ids, JSON-schema tools) serves Command A best::
 
         from agents import Agent, Runner
         from agents_oci import OCINativeModel
 
         agent = Agent(name="a", model=OCINativeModel("cohere.command-r-plus-08-2024"))
+        command_a = OCINativeModel("cohere.command-a-03-2025", api_format="COHEREV2")
         print(Runner.run_sync(agent, "Hello").final_output)
 
     Takes the connection keywords of :class:`OCIChatCompletionsModel`; the
@@ -79,6 +88,7 @@ class OCINativeModel(Model):
         project_id: str | None = None,
         base_url: str | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         signer: Any | None = None,
         api_key: str | None = None,
         auth: Any | None = None,
@@ -86,10 +96,11 @@ class OCINativeModel(Model):
     ) -> None:
         self.model = check_model_name(model)
         self.api_format: ApiFormat = api_format or _default_format(self.model)
-        if self.api_format not in ("COHERE", "GENERIC"):
+        if self.api_format not in API_FORMATS:
             raise InvalidConfigValueError(
                 f"api_format={api_format!r} is not a native request format. Fix: pass "
-                "api_format='COHERE' (Cohere models) or 'GENERIC' (the other families)."
+                "api_format='COHERE' (Cohere models), 'COHEREV2' (Cohere Command A and "
+                "later) or 'GENERIC' (the other families)."
             )
         options = ConnectionOptions(
             auth_type=auth_type,
@@ -104,7 +115,9 @@ class OCINativeModel(Model):
             auth=auth,
         )
         self._owns_connection = _connection is None
-        self._connection = _connection or OCIConnection(options, request_timeout=request_timeout)
+        self._connection = _connection or OCIConnection(
+            options, request_timeout=request_timeout, max_retries=max_retries
+        )
         settings = self._connection.settings
         if settings.compartment_id.value is None:
             raise MissingCompartmentError(
@@ -154,12 +167,7 @@ class OCINativeModel(Model):
 
         async def chunks() -> AsyncIterator[ChatCompletionChunk]:
             try:
-                async for line in response.aiter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if not data or data == "[DONE]":
-                        continue
+                async for data in data_lines(response.aiter_bytes()):
                     try:
                         event = json.loads(data)
                     except ValueError:
@@ -186,7 +194,11 @@ class OCINativeModel(Model):
 
     def __reduce__(self) -> tuple[Any, ...]:
         options = self._connection.options.picklable("OCINativeModel")
-        keywords = {**options.keywords(), "api_format": self.api_format}
+        keywords = {
+            **options.keywords(),
+            "api_format": self.api_format,
+            "max_retries": self._connection.max_retries,
+        }
         return (_restore, (self.model, keywords, self._connection.request_timeout))
 
     def __repr__(self) -> str:
@@ -224,28 +236,29 @@ class OCINativeModel(Model):
         }
 
     async def _send(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        """POST with openai's retry policy (429, 5xx, honouring retry-after); typed errors.
+        """POST under the retry policy of :mod:`agents_oci.http.retries`; typed errors.
 
         A non-streaming answer is read here, inside the retry loop, so a body
         cut short is retried and then raised as openai does (``APIConnectionError``).
         """
         client = self._connection.http_client()
+        max_retries = self._connection.max_retries
         content = json.dumps(body).encode()
         headers = {"content-type": "application/json", "accept": "application/json"}
         if stream:
             headers["accept"] = "text/event-stream"
         library = http_library()
-        for attempt in range(_MAX_RETRIES + 1):
+        for attempt in range(max_retries + 1):
             request = client.build_request("POST", self._url, content=content, headers=headers)
-            request.headers["x-retry-count"] = str(attempt)
+            request.headers[_RETRY_COUNT_HEADER] = str(attempt)
             try:
                 response = await client.send(request, stream=True)
                 if response.status_code < 300 and not stream:
                     await response.aread()
             except library.TransportError as exc:
                 # As the openai client does: retry, then the openai error type.
-                if attempt < _MAX_RETRIES:
-                    await asyncio.sleep(float(min(0.5 * 2**attempt, 8.0)))
+                if attempt < max_retries:
+                    await asyncio.sleep(retry_delay({}, attempt) or 0.0)
                     continue
                 if isinstance(exc, library.TimeoutException):
                     raise openai.APITimeoutError(request=request) from exc
@@ -253,10 +266,13 @@ class OCINativeModel(Model):
             if response.status_code < 300:
                 return response
             await response.aread()
-            if response.status_code not in _RETRIED or attempt == _MAX_RETRIES:
+            delay = retry_delay(response.headers, attempt)
+            if not is_retried(response.status_code) or attempt == max_retries:
+                raise self._error(response)
+            if delay is None:  # the server asked a longer wait than the policy honours
                 raise self._error(response)
             await response.aclose()
-            await asyncio.sleep(_delay(response, attempt))
+            await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, response: Any) -> openai.APIStatusError:
@@ -307,22 +323,6 @@ class _Call:
 
 def _default_format(model: str) -> ApiFormat:
     return "COHERE" if model.startswith(("cohere.", DEDICATED_PREFIX)) else "GENERIC"
-
-
-def _delay(response: Any, attempt: int) -> float:
-    after = response.headers.get("retry-after")
-    if after:
-        try:
-            seconds = float(after)
-        except ValueError:
-            try:
-                parsed = email.utils.parsedate_to_datetime(after)
-            except (TypeError, ValueError):
-                parsed = None  # unreadable: fall back to our own backoff, as openai does
-            seconds = parsed.timestamp() - time.time() if parsed else -1.0
-        if 0 <= seconds <= 60:
-            return seconds
-    return float(min(0.5 * 2**attempt, 8.0))
 
 
 def _restore(model: str, keywords: dict[str, Any], request_timeout: float) -> OCINativeModel:

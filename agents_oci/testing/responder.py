@@ -49,6 +49,7 @@ __all__ = [
     "chat_turn",
     "default_responder",
     "estimate_usage",
+    "items_messages",
     "reply_messages",
     "responses_turn",
     "stored_conversation",
@@ -214,6 +215,13 @@ def _append_items(messages: list[Message], items: Iterable[Mapping[str, Any]]) -
                     tool_call_id=str(item.get("call_id", "")),
                 )
             )
+
+
+def items_messages(items: Iterable[Mapping[str, Any]]) -> tuple[Message, ...]:
+    """Responses items (a stored conversation's, say) as the messages the model reads."""
+    messages: list[Message] = []
+    _append_items(messages, items)
+    return tuple(messages)
 
 
 def _attach_call(messages: list[Message], call: ToolCall) -> None:

@@ -28,6 +28,7 @@ from .replies import Reply, ToolCall, Usage
 
 __all__ = [
     "argument_deltas",
+    "body_events",
     "chat_completion_body",
     "chat_completion_chunks",
     "fill_call_ids",
@@ -248,6 +249,15 @@ def response_events(
     final = response_body(
         reply, model=model, response_id=response_id, created=created, usage=usage, request=request
     )
+    return body_events(final)
+
+
+def body_events(final: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The Responses stream events of a completed ``response`` body, in order.
+
+    Items other than messages and function calls (hosted tool calls,
+    compaction) get ``output_item.added`` and ``output_item.done``.
+    """
     log = _EventLog()
     snapshot = {**final, "status": "in_progress", "output": [], "usage": None}
     snapshot["completed_at"] = None
@@ -256,8 +266,11 @@ def response_events(
     for index, item in enumerate(final["output"]):
         if item["type"] == "message":
             _message_events(log, index, item)
-        else:
+        elif item["type"] == "function_call":
             _function_call_events(log, index, item)
+        else:
+            log.emit("response.output_item.added", output_index=index, item=item)
+            log.emit("response.output_item.done", output_index=index, item=item)
     log.emit("response.completed", response=final)
     return log.events
 
