@@ -41,7 +41,7 @@ from ..errors import InvalidConfigValueError, MissingCompartmentError
 from ..http.library import http_library
 from ..http.retries import is_retried, retry_delay
 from ..models import check_model_name
-from ..service_errors import ErrorContext, openai_class, translate
+from ..service_errors import ErrorContext, UnexpectedResponseError, openai_class, translate
 from .format import API_FORMATS, ApiFormat, completion_from_native, request_body
 from .stream import ChunkTranslator, data_lines
 
@@ -168,7 +168,17 @@ class OCINativeModel(Model):
         async def chunks() -> AsyncIterator[ChatCompletionChunk]:
             try:
                 async for data in data_lines(response.aiter_bytes()):
-                    for chunk in translator.translate(json.loads(data)):
+                    try:
+                        event = json.loads(data)
+                    except ValueError:
+                        raise UnexpectedResponseError(
+                            "OCI Generative AI: the native event stream carried an event that "
+                            f"is not JSON ({data[:80]!r}): something between you and OCI (a "
+                            "proxy, a wrong base_url) altered the stream. Fix: check base_url= "
+                            "and any HTTP(S)_PROXY.",
+                            response=response,
+                        ) from None
+                    for chunk in translator.translate(event):
                         yield ChatCompletionChunk.model_validate(chunk)
             finally:
                 await response.aclose()

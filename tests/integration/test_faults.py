@@ -123,7 +123,7 @@ async def test_fifty_concurrent_401s_one_refresh_no_stall(emu: OCIEmulator, fair
     # running on the loop would show up here as one stall of about a second.
     during = [t for t in ticks if start + 0.1 <= t <= end]
     gaps = [b - a for a, b in itertools.pairwise(during)]
-    assert len(during) > 300, "the loop did not run while the refresh ran"
+    assert len(during) >= 10, "the loop did not run while the refresh ran"  # ~900 when idle
     # Structural, not a latency bound: a refresh on the loop would stall it for
     # the whole refresh (1 s). Scheduling noise under a loaded machine (measured
     # 24-33 ms on 2 shared CPUs) stays far below half of it; the loop's latency

@@ -19,7 +19,7 @@ import pytest
 from agents import Agent, ModelSettings, RunConfig, Runner
 
 from agents_oci import OCIProvider, RedirectRefusedError, UnexpectedResponseError
-from agents_oci.testing import OCIEmulator
+from agents_oci.testing import OCIEmulator, RawEvents
 
 from ._wire import Mangle, WireProxy, cut, cut_clean, gzipped, html_page, redirect, retyped
 from .conftest import CHAT_MODEL, RESPONSES_MODEL, auth_for
@@ -162,3 +162,12 @@ async def test_a_redirect_is_refused_with_its_location(
     assert len(emu.journal.entries) == 1
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is RedirectRefusedError and copy.location == target
+
+
+async def test_a_native_stream_event_that_is_not_json_is_a_typed_error(emu: OCIEmulator) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    emu.queue_raw(RawEvents(events=({"apiFormat": "COHERE", "text": "Hel"}, "<html>gateway</html>")))
+    with pytest.raises(UnexpectedResponseError) as caught:
+        await run(oci, MODELS["native"], stream=True)
+    assert "not JSON" in str(caught.value) and "<html>gateway" in str(caught.value)
+    await oci.aclose()
