@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from ..errors import CredentialsError, KeyFileError, KeyPassphraseError
-from .keycache import cached_key
+from .keycache import cached_key, key_identity
 
 if TYPE_CHECKING:
     from ..config.settings import Settings
@@ -301,27 +301,35 @@ def build_source(settings: Settings, signer: Any | None = None) -> CredentialSou
     auth_type = settings.auth_type.value
     if auth_type in ("instance_principal", "resource_principal", "oke_workload_identity"):
         return SignerSource(principal_signer(auth_type))
-    values = settings.profile_values
+    private_key = _profile_key(settings)
     profile = settings.profile.value
-    pass_phrase = values.get("pass_phrase") or None
-    content = values.get("key_content")
-    if content:
-        private_key = cached_key(
-            lambda: _key_from_content(content, pass_phrase, profile=profile),
-            profile=profile,
-            pass_phrase=pass_phrase,
-            key_content=content,
-        )
-    else:
-        key_file = settings.profile_path("key_file") or ""
-        private_key = cached_key(
-            lambda: load_private_key(key_file, pass_phrase, profile=profile),
-            profile=profile,
-            pass_phrase=pass_phrase,
-            key_file=key_file,
-        )
     if auth_type == "security_token":
         token_file = settings.profile_path("security_token_file") or ""
         return SessionTokenSource(token_file, private_key, profile=profile)
+    values = settings.profile_values
     key_id = f"{values.get('tenancy', '')}/{values.get('user', '')}/{values.get('fingerprint', '')}"
     return ApiKeySource(key_id, private_key)
+
+
+def _profile_key(settings: Settings) -> RSAPrivateKey:
+    # Cached per process (auth/keycache). Expressions, not locals: this frame
+    # is in the traceback of every key error, and error reporters capture locals.
+    return cached_key(
+        lambda: _load_profile_key(settings),
+        key_identity(
+            profile=settings.profile.value,
+            pass_phrase=settings.profile_values.get("pass_phrase") or None,
+            key_content=settings.profile_values.get("key_content") or None,
+            key_file=settings.profile_path("key_file"),
+        ),
+    )
+
+
+def _load_profile_key(settings: Settings) -> RSAPrivateKey:
+    if settings.profile_values.get("key_content"):
+        return _key_from_content(settings.profile_values["key_content"],
+                                 settings.profile_values.get("pass_phrase") or None,
+                                 profile=settings.profile.value)
+    return load_private_key(settings.profile_path("key_file") or "",
+                            settings.profile_values.get("pass_phrase") or None,
+                            profile=settings.profile.value)

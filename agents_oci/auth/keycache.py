@@ -21,7 +21,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-__all__ = ["cached_key", "clear"]
+__all__ = ["cached_key", "clear", "key_identity"]
 
 _MAX_ENTRIES: Final = 64
 _Key = tuple[object, ...]
@@ -46,30 +46,39 @@ def _file_identity(path: str) -> tuple[object, ...] | None:
     return (path, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def cached_key(
-    load: Callable[[], RSAPrivateKey],
+def key_identity(
     *,
     profile: str,
     pass_phrase: str | None,
-    key_file: str | None = None,
     key_content: str | None = None,
-) -> RSAPrivateKey:
-    """``load()``'s key, from this process's cache when the same key was loaded before."""
+    key_file: str | None = None,
+) -> tuple[object, ...] | None:
+    """What decides a profile's key, as digests and file identity; ``None``: do not cache."""
     if key_content is not None:
         identity: tuple[object, ...] | None = ("content", _digest(key_content))
     else:
         identity = _file_identity(key_file or "")
+    return None if identity is None else (*identity, profile, _digest(pass_phrase))
+
+
+def cached_key(
+    load: Callable[[], RSAPrivateKey], identity: tuple[object, ...] | None
+) -> RSAPrivateKey:
+    """``load()``'s key, from this process's cache when a key of that identity was loaded.
+
+    This frame holds no secret (only digests): it is in the traceback of every
+    key error that ``load()`` raises.
+    """
     if identity is None:
         return load()
-    entry = (*identity, profile, _digest(pass_phrase))
     with _lock:
-        key = _cache.get(entry)
+        key = _cache.get(identity)
         if key is not None:
-            _cache.move_to_end(entry)
+            _cache.move_to_end(identity)
             return key
     key = load()  # outside the lock: two threads may both load once, never wait on each other
     with _lock:
-        _cache[entry] = key
+        _cache[identity] = key
         while len(_cache) > _MAX_ENTRIES:
             _cache.popitem(last=False)
     return key
