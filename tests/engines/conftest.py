@@ -29,7 +29,7 @@ def require(module: str, install: str) -> ModuleType:
         reason = f"{module} is not installed ({exc}); pip install {install}"
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"{REQUIRE_ENV}=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
+        pytest.skip(reason, allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
