@@ -36,9 +36,11 @@ from .http.library import (
     make_auth,
     make_transport,
 )
+from .http.retries import DEFAULT_MAX_RETRIES, check_max_retries, check_request_timeout
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_MAX_RETRIES",
     "DEFAULT_REQUEST_TIMEOUT",
     "ConnectionOptions",
     "OCIConnection",
@@ -200,9 +202,16 @@ def _resolve_auth_object(options: ConnectionOptions) -> Settings:
 class OCIConnection:
     """Resolved settings, their refreshing credentials, and one lazily built client."""
 
-    def __init__(self, options: ConnectionOptions, *, request_timeout: float) -> None:
+    def __init__(
+        self,
+        options: ConnectionOptions,
+        *,
+        request_timeout: float,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+    ) -> None:
         self.options = options
-        self.request_timeout = request_timeout
+        self.request_timeout = check_request_timeout(request_timeout)
+        self.max_retries = check_max_retries(max_retries)
         self.settings, signer = resolve_connection(options)
         self._client: AsyncOpenAI | None = None
         self._http: Any | None = None
@@ -228,8 +237,13 @@ class OCIConnection:
             self._client = AsyncOpenAI(
                 base_url=self.settings.base_url.value,
                 api_key=_PLACEHOLDER_API_KEY,
-                project=self.settings.project_id.value,
+                # Explicit, never None: openai would fill None from the user's
+                # OPENAI_ORG_ID / OPENAI_PROJECT_ID (OpenAI account settings, which
+                # mean nothing to OCI), and ``copy()`` keeps what is given here.
+                organization="",
+                project=self.settings.project_id.value or "",
                 timeout=self._timeout(),
+                max_retries=self.max_retries,
                 http_client=self.http_client(),
             )
         return self._client

@@ -17,7 +17,13 @@ import openai
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
 from openai import AsyncOpenAI
 
-from .connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
+from .connection import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
+    ConnectionOptions,
+    OCIConnection,
+    check_no_conflict,
+)
 from .errors import InvalidModelNameError
 from .service_errors import ErrorContext, translate
 
@@ -39,12 +45,15 @@ def connect(
     options: ConnectionOptions,
     openai_client: AsyncOpenAI | None,
     request_timeout: float,
+    max_retries: int = DEFAULT_MAX_RETRIES,
 ) -> tuple[AsyncOpenAI, OCIConnection | None]:
     """The client a model should use, and the connection that owns it (if we built it)."""
     check_no_conflict(options, openai_client)
     if openai_client is not None:
         return openai_client, None
-    connection = OCIConnection(options, request_timeout=request_timeout)
+    connection = OCIConnection(
+        options, request_timeout=request_timeout, max_retries=max_retries
+    )
     return connection.client(), connection
 
 
@@ -69,6 +78,7 @@ class _OCIModel:
         project_id: str | None = None,
         base_url: str | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         openai_client: AsyncOpenAI | None = None,
         signer: Any | None = None,
         api_key: str | None = None,
@@ -87,7 +97,7 @@ class _OCIModel:
             api_key=api_key,
             auth=auth,
         )
-        client, self._connection = connect(options, openai_client, request_timeout)
+        client, self._connection = connect(options, openai_client, request_timeout, max_retries)
         self._owns_connection = self._connection is not None
         # The next class in the MRO is the SDK's model, which takes these two.
         cast(Any, super()).__init__(model=name, openai_client=client)
@@ -110,9 +120,16 @@ class _OCIModel:
                 "keywords (profile=, auth_type=, ...) instead."
             )
         options = self._connection.options.picklable(type(self).__name__)
+        connection = self._connection
         return (
             _restore_model,
-            (type(self), cast(Any, self).model, options, self._connection.request_timeout),
+            (
+                type(self),
+                cast(Any, self).model,
+                options,
+                connection.request_timeout,
+                connection.max_retries,
+            ),
         )
 
     async def get_response(self, *args: Any, **kwargs: Any) -> Any:
@@ -165,10 +182,16 @@ class _OCIModel:
 
 
 def _restore_model(
-    cls: type[_OCIModel], model: str, options: ConnectionOptions, request_timeout: float
+    cls: type[_OCIModel],
+    model: str,
+    options: ConnectionOptions,
+    request_timeout: float,
+    max_retries: int = DEFAULT_MAX_RETRIES,
 ) -> _OCIModel:
     """Unpickling: the same model class and keywords, resolved in this process."""
-    return cls(model, request_timeout=request_timeout, **options.keywords())
+    return cls(
+        model, request_timeout=request_timeout, max_retries=max_retries, **options.keywords()
+    )
 
 
 class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
@@ -189,7 +212,9 @@ class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
     ``config_file``, ``region``, ``compartment_id``, ``project_id``,
     ``base_url`` (a custom endpoint, a Data Science model deployment, or the
     emulator), ``request_timeout`` (seconds; generous by default for slow
-    reasoning models), ``api_key`` (a Generative AI API key, sent as a bearer
+    reasoning models), ``max_retries`` (retries of a failed request, 2 by
+    default; 0 turns them off, as Temporal recommends: see the README's retry
+    policy), ``api_key`` (a Generative AI API key, sent as a bearer
     token instead of a signature). Pass ``openai_client=`` to use a client you
     configured yourself (it is never closed by this model), ``signer=`` to
     sign with any ``oci`` SDK signer, or ``auth=`` with one of Oracle's auth

@@ -7,7 +7,13 @@ from typing import Any, Final, cast
 from agents.models.interface import Model, ModelProvider
 from openai import AsyncOpenAI
 
-from .connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
+from .connection import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
+    ConnectionOptions,
+    OCIConnection,
+    check_no_conflict,
+)
 from .errors import InvalidModelNameError
 from .models import OCIChatCompletionsModel, OCIResponsesModel, check_model_name
 from .native.format import ApiFormat
@@ -49,10 +55,12 @@ def _restore_provider(
     request_timeout: float,
     default_model: str | None,
     native_api_format: ApiFormat | None = None,
+    max_retries: int = DEFAULT_MAX_RETRIES,
 ) -> OCIProvider:
     """Unpickling: a provider with the same keywords, resolved in this process."""
     return OCIProvider(
         request_timeout=request_timeout,
+        max_retries=max_retries,
         default_model=default_model,
         native_api_format=native_api_format,
         **options.keywords(),
@@ -74,7 +82,8 @@ class OCIProvider(ModelProvider):
         Runner.run_sync(agent, "hi", run_config=RunConfig(model_provider=provider))
 
     Takes the connection keywords of :class:`OCIChatCompletionsModel`,
-    ``auth=`` (one of Oracle's auth objects) included.
+    ``auth=`` (one of Oracle's auth objects) and ``max_retries=`` included;
+    every model it builds (chat, Responses, native) shares them.
 
     Settings and credentials are resolved when the provider is constructed, so
     configuration mistakes fail here, not in the middle of a run. A provider
@@ -95,6 +104,7 @@ class OCIProvider(ModelProvider):
         project_id: str | None = None,
         base_url: str | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         openai_client: AsyncOpenAI | None = None,
         signer: Any | None = None,
         api_key: str | None = None,
@@ -119,7 +129,7 @@ class OCIProvider(ModelProvider):
         self._connection = (
             None
             if openai_client is not None
-            else OCIConnection(options, request_timeout=request_timeout)
+            else OCIConnection(options, request_timeout=request_timeout, max_retries=max_retries)
         )
         self.default_model = None if default_model is None else check_model_name(default_model)
         self._native_format = native_api_format
@@ -169,10 +179,17 @@ class OCIProvider(ModelProvider):
                 "OCIProvider built with openai_client= cannot be pickled: a live client "
                 "cannot move to another process. Build it with connection keywords instead."
             )
-        options = self._connection.options.picklable("OCIProvider")
+        connection = self._connection
+        options = connection.options.picklable("OCIProvider")
         return (
             _restore_provider,
-            (options, self._connection.request_timeout, self.default_model, self._native_format),
+            (
+                options,
+                connection.request_timeout,
+                self.default_model,
+                self._native_format,
+                connection.max_retries,
+            ),
         )
 
     def __repr__(self) -> str:

@@ -31,6 +31,8 @@ from typing import Any, ClassVar, Final, cast
 
 import openai
 
+from .http.retries import MAX_RETRY_AFTER, retry_after
+
 __all__ = [
     "AuthenticationFailedError",
     "ErrorContext",
@@ -217,6 +219,10 @@ class _Failure:
     code: str
     message: str
     context: ErrorContext
+    retries: int | None = None
+    """Retries the client made before giving up (``None``: not known)."""
+    retry_after: float | None = None
+    """The wait the server asked for (``retry-after``), in seconds."""
 
     def says(self, *patterns: str) -> bool:
         text = self.message.lower()
@@ -302,9 +308,24 @@ def _unsupported_hint(f: _Failure) -> str:
 
 
 def _retries(f: _Failure, what: str) -> str:
+    # Say what happened: how many retries, and why no more.
+    if f.retry_after is not None and f.retry_after > MAX_RETRY_AFTER:
+        done = (
+            f" OCI asked to wait {f.retry_after:g} s (retry-after), longer than the "
+            f"{MAX_RETRY_AFTER:g} s agents_oci waits, so it did not retry; wait that long "
+            "before trying again, or lower the concurrency."
+        )
+        return what + done
+    if f.retries is None:
+        done = " The client's retries (if any) did not get through;"
+    elif f.retries == 0:
+        done = " The client made no retry (max_retries=0);"
+    else:
+        plural = "retry" if f.retries == 1 else "retries"
+        done = f" The client made {f.retries} {plural} with backoff;"
     return (
-        f"{what} The client already retried with backoff; lower the concurrency, raise "
-        "max_retries on the client, or use the Agents SDK's ModelSettings(retry=...)."
+        f"{what}{done} lower the concurrency, raise max_retries= (on OCIProvider or the "
+        "model), or use the Agents SDK's ModelSettings(retry=...)."
     )
 
 
@@ -393,7 +414,10 @@ def translate(exc: openai.APIStatusError, context: ErrorContext) -> openai.APISt
     (True, True)
     """
     code, message = _code_and_message(exc)
-    failure = _Failure(exc.status_code, code, message, context)
+    headers = exc.response.headers
+    failure = _Failure(
+        exc.status_code, code, message, context, _retry_count(exc), retry_after(headers)
+    )
     for kind, matches, hint in _RULES:
         if matches(failure):
             return _build(kind, exc, failure, hint(failure))
@@ -404,7 +428,7 @@ def _build(
     kind: type[OCIServiceError], exc: openai.APIStatusError, f: _Failure, hint: str
 ) -> openai.APIStatusError:
     request_id = exc.response.headers.get("opc-request-id")
-    retries = _retry_count(exc)
+    retries = f.retries
     parts = [f"OCI Generative AI: {kind.kind} (HTTP {f.status}"]
     parts.append(f", {f.code}" if f.code else "")
     parts.append(f", opc-request-id {request_id}" if request_id else "")

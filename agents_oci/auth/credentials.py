@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from ..config.reading import Unreadable, read_regular_file
 from ..config.secret_values import header_problem
 from ..errors import CredentialsError
+from .keycache import cached_key, key_identity
 from .keys import InsecureKeyFileWarning, key_from_content, load_private_key
 
 if TYPE_CHECKING:
@@ -247,8 +248,20 @@ def build_source(settings: Settings, signer: Any | None = None) -> CredentialSou
 
 
 def _profile_key(settings: Settings) -> RSAPrivateKey:
-    # Expressions, not locals: this frame is in the traceback of every key error,
-    # and error reporters capture locals (the passphrase, the key content).
+    # Cached per process (auth/keycache). Expressions, not locals: this frame
+    # is in the traceback of every key error, and error reporters capture locals.
+    return cached_key(
+        lambda: _load_profile_key(settings),
+        key_identity(
+            profile=settings.profile.value,
+            pass_phrase=settings.profile_values.get("pass_phrase") or None,
+            key_content=settings.profile_values.get("key_content") or None,
+            key_file=settings.profile_path("key_file"),
+        ),
+    )
+
+
+def _load_profile_key(settings: Settings) -> RSAPrivateKey:
     if settings.profile_values.get("key_content"):
         return key_from_content(settings.profile_values["key_content"],
                                 settings.profile_values.get("pass_phrase") or None,

@@ -37,6 +37,9 @@ _OCID_EXAMPLES: Final[Mapping[str, str]] = MappingProxyType({
     "generativeaiproject": "ocid1.generativeaiproject.oc1.us-chicago-1.amaaaaaaexample",
 })
 _CLI_ONLY_AUTH: Final = ("instance_obo_user",)
+_FINGERPRINT: Final = re.compile(r"^([0-9a-f]{2}:){15}[0-9a-f]{2}$")
+# The oci SDK's own pattern (oci.config.PATTERNS["fingerprint"], which its
+# validate_config applies): 16 lower-case hex pairs separated by colons.
 _MODEL_DEPLOYMENT: Final = re.compile(r"/ocid1\.datasciencemodeldeployment\.[^/]+/predict(/|$)")
 
 
@@ -103,6 +106,16 @@ def check_required(profile: Profile, auth: AuthType) -> None:
                 "profile with `oci setup config` or `oci session authenticate`, or choose "
                 "another profile with profile= or OCI_CLI_PROFILE."
             )
+    fingerprint = profile.get("fingerprint") if auth == "api_key" else None
+    if fingerprint is not None and not _FINGERPRINT.match(fingerprint.value.strip()):
+        # Sent as is, it fails only at the first request, with a 401.
+        raise InvalidConfigValueError(
+            f"The fingerprint of profile {profile.name} in OCI config file {profile.file} is "
+            "malformed: it must be 16 lower-case hex pairs separated by colons "
+            "(aa:bb:...:ff, 47 characters). Fix: copy it from the console (Identity > Users > "
+            "API keys), or print it with `openssl rsa -pubout -outform DER -in KEY_FILE | "
+            "openssl md5 -c`."
+        )
 
 
 def compartment_setting(world: World, auth: AuthType, base_url: str) -> Sourced[str | None]:

@@ -15,7 +15,6 @@ that the SDK's converter and stream handler turn into its items and events.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import time
 import uuid
@@ -32,9 +31,15 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import Response
 
 from ..config.endpoints import native_chat_url
-from ..connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection
+from ..connection import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
+    ConnectionOptions,
+    OCIConnection,
+)
 from ..errors import InvalidConfigValueError, MissingCompartmentError
 from ..http.library import http_library
+from ..http.retries import is_retried, retry_delay
 from ..models import check_model_name
 from ..service_errors import ErrorContext, openai_class, translate
 from .format import ApiFormat, completion_from_native, request_body
@@ -43,8 +48,9 @@ from .stream import ChunkTranslator
 __all__ = ["DEDICATED_PREFIX", "OCINativeModel"]
 
 DEDICATED_PREFIX: Final = "ocid1.generativeaiendpoint."
-_RETRIED: Final = frozenset({408, 429, 500, 502, 503, 504})
-_MAX_RETRIES: Final = 2
+_RETRY_COUNT_HEADER: Final = "x-stainless-retry-count"
+# The header openai's client sends on the other paths: the same name lets the
+# error translation say how many retries were made on every path.
 
 
 class OCINativeModel(Model):
@@ -79,6 +85,7 @@ class OCINativeModel(Model):
         project_id: str | None = None,
         base_url: str | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         signer: Any | None = None,
         api_key: str | None = None,
         auth: Any | None = None,
@@ -104,7 +111,9 @@ class OCINativeModel(Model):
             auth=auth,
         )
         self._owns_connection = _connection is None
-        self._connection = _connection or OCIConnection(options, request_timeout=request_timeout)
+        self._connection = _connection or OCIConnection(
+            options, request_timeout=request_timeout, max_retries=max_retries
+        )
         settings = self._connection.settings
         if settings.compartment_id.value is None:
             raise MissingCompartmentError(
@@ -176,7 +185,11 @@ class OCINativeModel(Model):
 
     def __reduce__(self) -> tuple[Any, ...]:
         options = self._connection.options.picklable("OCINativeModel")
-        keywords = {**options.keywords(), "api_format": self.api_format}
+        keywords = {
+            **options.keywords(),
+            "api_format": self.api_format,
+            "max_retries": self._connection.max_retries,
+        }
         return (_restore, (self.model, keywords, self._connection.request_timeout))
 
     def __repr__(self) -> str:
@@ -216,22 +229,23 @@ class OCINativeModel(Model):
         }
 
     async def _send(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        """POST with openai's retry policy (429, 5xx, honouring retry-after); typed errors."""
+        """POST under the retry policy of :mod:`agents_oci.http.retries`; typed errors."""
         client = self._connection.http_client()
+        max_retries = self._connection.max_retries
         content = json.dumps(body).encode()
         headers = {"content-type": "application/json", "accept": "application/json"}
         if stream:
             headers["accept"] = "text/event-stream"
         library = http_library()
-        for attempt in range(_MAX_RETRIES + 1):
+        for attempt in range(max_retries + 1):
             request = client.build_request("POST", self._url, content=content, headers=headers)
-            request.headers["x-retry-count"] = str(attempt)
+            request.headers[_RETRY_COUNT_HEADER] = str(attempt)
             try:
                 response = await client.send(request, stream=True)
             except library.TransportError as exc:
                 # As the openai client does: retry, then the openai error type.
-                if attempt < _MAX_RETRIES:
-                    await asyncio.sleep(float(min(0.5 * 2**attempt, 8.0)))
+                if attempt < max_retries:
+                    await asyncio.sleep(retry_delay({}, attempt) or 0.0)
                     continue
                 if isinstance(exc, library.TimeoutException):
                     raise openai.APITimeoutError(request=request) from exc
@@ -239,10 +253,13 @@ class OCINativeModel(Model):
             if response.status_code < 400:
                 return response
             await response.aread()
-            if response.status_code not in _RETRIED or attempt == _MAX_RETRIES:
+            delay = retry_delay(response.headers, attempt)
+            if not is_retried(response.status_code) or attempt == max_retries:
+                raise self._error(response)
+            if delay is None:  # the server asked a longer wait than the policy honours
                 raise self._error(response)
             await response.aclose()
-            await asyncio.sleep(_delay(response, attempt))
+            await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, response: Any) -> openai.APIStatusError:
@@ -293,22 +310,6 @@ class _Call:
 
 def _default_format(model: str) -> ApiFormat:
     return "COHERE" if model.startswith(("cohere.", DEDICATED_PREFIX)) else "GENERIC"
-
-
-def _delay(response: Any, attempt: int) -> float:
-    after = response.headers.get("retry-after")
-    if after:
-        try:
-            seconds = float(after)
-        except ValueError:
-            try:
-                parsed = email.utils.parsedate_to_datetime(after)
-            except (TypeError, ValueError):
-                parsed = None  # unreadable: fall back to our own backoff, as openai does
-            seconds = parsed.timestamp() - time.time() if parsed else -1.0
-        if 0 <= seconds <= 60:
-            return seconds
-    return float(min(0.5 * 2**attempt, 8.0))
 
 
 def _restore(model: str, keywords: dict[str, Any], request_timeout: float) -> OCINativeModel:

@@ -78,7 +78,7 @@ def values(files: dict[str, str]) -> st.SearchStrategy[str]:
 def mutated_profile(draw: st.DrawFn, files: dict[str, str]) -> str:
     """A working profile with a few entries replaced or removed: reaches keys and tokens."""
     entries = {
-        "user": "ocid1.user.oc1..aaaa", "fingerprint": "aa:bb", "tenancy": "ocid1.tenancy.oc1..aaaa",
+        "user": "ocid1.user.oc1..aaaa", "fingerprint": "aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99", "tenancy": "ocid1.tenancy.oc1..aaaa",
         "region": "us-chicago-1", "key_file": files["key"],
     }
     if draw(st.booleans()):

@@ -39,7 +39,7 @@ def pem(passphrase: str | None = None) -> bytes:
 def config(tmp_path: Path, *, key_file: str, extra: str = "") -> str:
     path = tmp_path / "config"
     path.write_text(
-        f"[DEFAULT]\nuser={USER}\nfingerprint=aa:bb\ntenancy={TENANCY}\n"
+        f"[DEFAULT]\nuser={USER}\nfingerprint=aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99\ntenancy={TENANCY}\n"
         f"region=us-chicago-1\nkey_file={key_file}\n{extra}"
     )
     return str(path)
@@ -110,7 +110,7 @@ def test_key_content_in_the_profile(tmp_path: Path) -> None:
     content = pem().decode().replace("\n", "\n  ")  # INI continuation lines
     path = tmp_path / "config"
     path.write_text(
-        f"[DEFAULT]\nuser={USER}\nfingerprint=aa:bb\ntenancy={TENANCY}\nkey_content={content}\n"
+        f"[DEFAULT]\nuser={USER}\nfingerprint=aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99\ntenancy={TENANCY}\nkey_content={content}\n"
     )
     OCIProvider(config_file=str(path))
 
