@@ -20,7 +20,7 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
@@ -137,7 +137,7 @@ class SessionTokenSource:
         raise CredentialsError(f"{where} {token.reason}. {fix} {OCI_CLI_NOTE}")
 
 
-_EMPTY = "is empty"
+_EMPTY: Final = "is empty"
 
 
 def _read_token(path: str) -> str | Unreadable:

@@ -62,6 +62,9 @@ def _arguments(values: Mapping[str, object]) -> Arguments:
         rest = ROWS[keyword].chain().split(", ", 1)[1]
         if not isinstance(value, str) or not value:
             got = "an empty string" if value == "" else f"of type {type(value).__name__}"
+            # No keyword values in this frame when it raises (api_key=, base_url=
+            # credentials): error reporters capture locals.
+            del values, value
             raise InvalidConfigValueError(
                 f"{keyword}= is {got}, not a usable {keyword}. Fix: pass a non-empty string, "
                 f"or leave it out (None) to fall back to: {rest}."

@@ -48,8 +48,10 @@ def hostile_files(workdir: Path) -> dict[str, str]:
 def config_for(setting: str, path: str, key_file: str, workdir: Path, case: str) -> str:
     if setting == "config_file":
         return path
-    entries = f"user=ocid1.user.oc1..aaaauser\nfingerprint=aa:bb\ntenancy=ocid1.tenancy.oc1..aaaa\n" \
-              f"region=us-chicago-1\nkey_file={path if setting == 'key_file' else key_file}\n"
+    fingerprint = ":".join(["aa"] * 16)  # well formed: the profile checks run before the key
+    entries = f"user=ocid1.user.oc1..aaaauser\nfingerprint={fingerprint}\n" \
+              f"tenancy=ocid1.tenancy.oc1..aaaa\nregion=us-chicago-1\n" \
+              f"key_file={path if setting == 'key_file' else key_file}\n"
     if setting == "security_token_file":
         entries += f"security_token_file={path}\n"
     config = workdir / f"config-{case}"

@@ -7,7 +7,6 @@ openai, httpx/httpx2, httpcore/httpcore2, agents and agents_oci.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -217,14 +216,20 @@ def test_base_url_query_secrets_are_hidden(emu: OCIEmulator) -> None:
     assert "token=***" in repr(provider)
 
 
-def test_no_secret_surfaces_of_any_configuration_error_hold_the_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """A sanity check of the searcher: it does find a secret held in a local."""
+def test_the_searcher_finds_a_secret_held_in_a_local() -> None:
+    """A sanity check of error_surfaces: a secret in a frame's locals is found."""
     def holds_it(value: str) -> None:
         raise OCIConfigurationError("no secret in the message")
 
     with pytest.raises(OCIConfigurationError) as caught:
         holds_it(SECRET)
     assert SECRET in error_surfaces(caught.value)
-    assert os.environ.get("OCI_GENAI_API_KEY") is None
+
+
+def test_an_empty_keyword_beside_an_api_key_keeps_the_key_unreachable(
+    emu: OCIEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = "sk-a-key-passed-beside-an-empty-region"
+    with debug_logs(caplog), pytest.raises(InvalidConfigValueError, match="region=") as caught:
+        OCIProvider(api_key=key, region="", base_url=emu.base_url)
+    assert_absent([key], error_surfaces(caught.value, passed_as=("api_key",)), caplog.text)
