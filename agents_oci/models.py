@@ -10,6 +10,7 @@ errors at the edge: OCI failures come out as the typed errors of
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar, cast
 
@@ -18,7 +19,7 @@ from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel
 from openai import AsyncOpenAI
 
 from .connection import DEFAULT_REQUEST_TIMEOUT, ConnectionOptions, OCIConnection, check_no_conflict
-from .errors import InvalidModelNameError
+from .errors import InvalidConfigValueError, InvalidModelNameError
 from .service_errors import ErrorContext, translate
 
 __all__ = ["OCIChatCompletionsModel", "OCIResponsesModel", "connect", "check_model_name"]
@@ -206,6 +207,40 @@ class OCIChatCompletionsModel(_OCIModel, OpenAIChatCompletionsModel):
     """
 
     _api = "chat"
+
+    # OCI refuses `store` on /chat/completions (400), and never stores chat
+    # completions: ModelSettings(store=False), common on agents shared with the
+    # Responses path, is dropped; store=True is refused before any request.
+    async def get_response(self, *args: Any, **kwargs: Any) -> Any:
+        return await super().get_response(*_without_store(args, kwargs), **kwargs)
+
+    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        async for event in super().stream_response(*_without_store(args, kwargs), **kwargs):
+            yield event
+
+
+_SETTINGS_POSITION = 2  # (system_instructions, input, model_settings, ...)
+
+
+def _without_store(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """The call's arguments with ``model_settings.store`` unset (``kwargs`` in place)."""
+    in_kwargs = "model_settings" in kwargs
+    if not in_kwargs and len(args) <= _SETTINGS_POSITION:
+        return args
+    settings = kwargs["model_settings"] if in_kwargs else args[_SETTINGS_POSITION]
+    if getattr(settings, "store", None) is None:
+        return args
+    if settings.store:
+        raise InvalidConfigValueError(
+            "ModelSettings(store=True) is not supported on OCI chat completions: OCI refuses "
+            "`store` on /chat/completions and keeps no chat state. Fix: use "
+            "OCIResponsesModel (or the 'responses:' prefix) for stored state, or drop store=."
+        )
+    bare = dataclasses.replace(settings, store=None)
+    if in_kwargs:
+        kwargs["model_settings"] = bare
+        return args
+    return (*args[:_SETTINGS_POSITION], bare, *args[_SETTINGS_POSITION + 1 :])
 
 
 class OCIResponsesModel(_OCIModel, OpenAIResponsesModel):

@@ -78,6 +78,7 @@ async def _run(emu: OCIEmulator, model: str, out: Console) -> int:
         # Every setting explicit: the user's OCI_* variables must not steer the demo.
         auth_type="api_key", config_file=emu.config_file, profile="DEFAULT",
         region=emu.region, compartment_id=emu.compartment_id, base_url=emu.base_url,
+        project_id=emu.project_id,  # Responses, like OCI's agent platform, needs a project
     )
     out.print(f"OCI emulator on {emu.base_url}: every request is signed with a throwaway "
               "API key and its signature verified.", markup=False, soft_wrap=True)

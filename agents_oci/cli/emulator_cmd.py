@@ -37,7 +37,8 @@ READY: Final = "# serving until Ctrl-C or SIGTERM"
 @click.option("--zdr", is_flag=True,
               help="Behave as a zero-data-retention tenancy (no stored Responses state).")
 @click.option("--require-project", is_flag=True,
-              help="Refuse requests without an OpenAI-Project header, as some tenancies do.")
+              help="Refuse every request without an OpenAI-Project header (by default only "
+                   "the agent-platform routes, Responses and the like, need one).")
 def emulator(port: int, zdr: bool, require_project: bool) -> int:
     """Serve the OCI Generative AI emulator on 127.0.0.1 until interrupted."""
     err = err_console()
@@ -47,7 +48,7 @@ def emulator(port: int, zdr: bool, require_project: bool) -> int:
     except ImportError as exc:  # the emulator's server packages are missing
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
         return 1
-    emu = OCIEmulator(zdr=zdr, require_project=require_project)
+    emu = OCIEmulator(zdr=zdr, require_project=True if require_project else None)
     try:
         server = LoopbackServer(emu.app, port)
     except OSError as exc:
@@ -74,16 +75,14 @@ def base_url_variables() -> list[str]:
 
 def _announce(emu: OCIEmulator, base_url: str, require_project: bool, err: Console) -> None:
     """The shell lines for stdout (each a comment or an export); the rest to stderr."""
-    from ..testing.credentials import new_ocid
-
     lines = [
         f"# OCI emulator (region {emu.region}) serving {base_url}",
         "# profiles: DEFAULT (API key), SESSION (session token), ENCRYPTED (passphrase key)",
         f"export OCI_CLI_CONFIG_FILE={shlex.quote(emu.config_file)}",
         "export OCI_CLI_PROFILE=DEFAULT",
+        # The emulator's project: the only one it knows (others get OCI's 404).
+        f"export OCI_PROJECT_ID={emu.project_id}",
     ]
-    if require_project:
-        lines.append(f"export OCI_PROJECT_ID={new_ocid('generativeaiproject', emu.region)}")
     variables = base_url_variables()
     if variables:
         lines.append(f"export {variables[0]}={shlex.quote(base_url)}")

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from .core import BearerCore, SigningCore
+from .core import BearerCore, SigningCore, surface_request_id
 from .loops import LoopLocal
 from .streams import guarded, is_event_stream
 
@@ -64,6 +64,7 @@ class HttpxLoopLocalTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self._pools.get().handle_async_request(request)
+        surface_request_id(response.headers)
         if is_event_stream(response.headers.get("content-type")):
             response.stream = _HttpxGuardedStream(response.stream, request)
         return response

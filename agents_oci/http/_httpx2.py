@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx2
 
-from .core import BearerCore, SigningCore
+from .core import BearerCore, SigningCore, surface_request_id
 from .loops import LoopLocal
 from .streams import guarded, is_event_stream
 
@@ -63,6 +63,7 @@ class Httpx2LoopLocalTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self._pools.get().handle_async_request(request)
+        surface_request_id(response.headers)
         if is_event_stream(response.headers.get("content-type")):
             response.stream = _Httpx2GuardedStream(response.stream, request)
         return response

@@ -36,6 +36,7 @@ __all__ = [
     "COMPARTMENT_HEADER",
     "PROJECT_HEADER",
     "SigningCore",
+    "surface_request_id",
 ]
 
 COMPARTMENT_HEADER: Final = "opc-compartment-id"
@@ -84,6 +85,19 @@ def oci_headers(
         headers[COMPARTMENT_HEADER] = compartment_id
     if project_id is not None:
         headers[PROJECT_HEADER] = project_id
+
+
+def surface_request_id(headers: MutableMapping[str, str]) -> None:
+    """Copy OCI's ``opc-request-id`` into ``x-request-id`` when the response has none.
+
+    OCI sends only ``opc-request-id``; the openai SDK's ``_request_id`` (and the
+    Agents SDK's logs) read ``x-request-id``, so without this they are ``None``
+    live. The transports call it on every response, streamed or not.
+    """
+    if "x-request-id" not in headers:
+        request_id = headers.get("opc-request-id")
+        if request_id:
+            headers["x-request-id"] = request_id
 
 
 def _put(headers: MutableMapping[str, str], values: Mapping[str, str]) -> None:

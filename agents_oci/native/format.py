@@ -8,6 +8,7 @@ and OCI's two native request formats:
 - ``COHERE`` (Cohere R-series): ``message`` + ``chatHistory`` + ``toolResults``,
   a ``preambleOverride`` for instructions, tools with ``parameterDefinitions``,
   and tool calls without ids;
+- ``COHEREV2`` (Cohere Command A and later, opt-in): see :mod:`.coherev2`;
 - ``GENERIC`` (the other families): ``messages`` with roles and content parts,
   tools with JSON schemas, tool calls with ids.
 
@@ -23,14 +24,18 @@ from typing import Any, Final, Literal
 
 from agents.exceptions import UserError
 
+from .coherev2 import coherev2_answer, coherev2_request
+
 __all__ = [
+    "API_FORMATS",
     "ApiFormat",
     "UnsupportedContentError",
     "completion_from_native",
     "request_body",
 ]
 
-ApiFormat = Literal["COHERE", "GENERIC"]
+ApiFormat = Literal["COHERE", "COHEREV2", "GENERIC"]
+API_FORMATS: Final = ("COHERE", "COHEREV2", "GENERIC")
 
 
 class UnsupportedContentError(UserError):
@@ -86,7 +91,9 @@ def request_body(
     stream: bool,
 ) -> dict[str, Any]:
     """The ``chatRequest`` for chat-completions ``messages`` and function ``tools``."""
-    build = _cohere_request if api_format == "COHERE" else _generic_request
+    build = {"COHERE": _cohere_request, "COHEREV2": coherev2_request}.get(
+        api_format, _generic_request
+    )
     body = build(messages, tools, response_format)
     body["apiFormat"] = api_format
     body["isStream"] = stream
@@ -317,6 +324,10 @@ def completion_from_native(
             for i, c in enumerate(response.get("toolCalls") or [])
         ]
         finish = "tool_calls" if calls else _finish(response.get("finishReason"))
+    elif response.get("apiFormat") == "COHEREV2":
+        text, found, reason = coherev2_answer(response, call_id_seed)
+        calls = [_openai_call(*call) for call in found]
+        finish = "tool_calls" if calls else _finish(reason)
     else:
         choice = (response.get("choices") or [{}])[0]
         message = choice.get("message") or {}

@@ -37,8 +37,8 @@ from ..errors import InvalidConfigValueError, MissingCompartmentError
 from ..http.library import http_library
 from ..models import check_model_name
 from ..service_errors import ErrorContext, openai_class, translate
-from .format import ApiFormat, completion_from_native, request_body
-from .stream import ChunkTranslator
+from .format import API_FORMATS, ApiFormat, completion_from_native, request_body
+from .stream import ChunkTranslator, data_lines
 
 __all__ = ["DEDICATED_PREFIX", "OCINativeModel"]
 
@@ -54,12 +54,15 @@ class OCINativeModel(Model):
     dedicated endpoint OCID (``ocid1.generativeaiendpoint...``). The request
     format follows the model: ``COHERE`` for ``cohere.*`` models and, by
     default, for endpoints (dedicated clusters most often host Cohere models);
-    ``GENERIC`` for the others. Pass ``api_format=`` to say otherwise::
+    ``GENERIC`` for the others. Pass ``api_format=`` to say otherwise;
+    ``api_format="COHEREV2"`` (the ``oci`` SDK's ``CohereChatRequestV2``:
+    tool calls with ids, JSON-schema tools) serves Command A best::
 
         from agents import Agent, Runner
         from agents_oci import OCINativeModel
 
         agent = Agent(name="a", model=OCINativeModel("cohere.command-r-plus-08-2024"))
+        command_a = OCINativeModel("cohere.command-a-03-2025", api_format="COHEREV2")
         print(Runner.run_sync(agent, "Hello").final_output)
 
     Takes the connection keywords of :class:`OCIChatCompletionsModel`; the
@@ -86,10 +89,11 @@ class OCINativeModel(Model):
     ) -> None:
         self.model = check_model_name(model)
         self.api_format: ApiFormat = api_format or _default_format(self.model)
-        if self.api_format not in ("COHERE", "GENERIC"):
+        if self.api_format not in API_FORMATS:
             raise InvalidConfigValueError(
                 f"api_format={api_format!r} is not a native request format. Fix: pass "
-                "api_format='COHERE' (Cohere models) or 'GENERIC' (the other families)."
+                "api_format='COHERE' (Cohere models), 'COHEREV2' (Cohere Command A and "
+                "later) or 'GENERIC' (the other families)."
             )
         options = ConnectionOptions(
             auth_type=auth_type,
@@ -154,12 +158,7 @@ class OCINativeModel(Model):
 
         async def chunks() -> AsyncIterator[ChatCompletionChunk]:
             try:
-                async for line in response.aiter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if not data or data == "[DONE]":
-                        continue
+                async for data in data_lines(response.aiter_bytes()):
                     for chunk in translator.translate(json.loads(data)):
                         yield ChatCompletionChunk.model_validate(chunk)
             finally:

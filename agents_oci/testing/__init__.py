@@ -8,6 +8,8 @@ Example::
         emu.base_url          # "http://127.0.0.1:PORT/openai/v1"
         emu.config_file       # profiles DEFAULT, SESSION, ENCRYPTED
         emu.compartment_id    # the tenancy OCID of those profiles
+        emu.project_id        # a Generative AI project (required on Responses...)
+        emu.add_compartment() # another compartment the tenancy knows
         emu.register_bearer_key()                       # a Generative AI API key
         emu.credentials.oke_workload_identity_signer()  # and other principals
         emu.credentials.resource_principal_environment()
@@ -29,7 +31,6 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         'pip install "openai-agents-oci[testing]"'
     ) from exc
 
-from .app import ServiceRules
 from .credentials import CredentialsKit
 from .emulator import OCIEmulator
 from .errors import ServiceError
@@ -43,10 +44,12 @@ from .principals import (
 )
 from .replies import Handler, Message, RawEvents, Reply, ToolCall, ToolSpec, Turn, Usage
 from .responder import default_responder
+from .rules import PROJECT_RULES, ServiceRules, Tenancy
 from .signatures import Principal
 from .tokens import mint_jwt
 
 __all__ = [
+    "PROJECT_RULES",
     "CredentialsKit",
     "FakeFederationClient",
     "FakeOkeSigner",
@@ -65,6 +68,7 @@ __all__ = [
     "ServiceError",
     "ServiceRules",
     "StreamCut",
+    "Tenancy",
     "ToolCall",
     "ToolSpec",
     "Turn",

@@ -24,13 +24,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from . import responder, wire
 from .catalogue import ModelCatalogue
 from .deployments import DeploymentRegistry, deployment_routes
-from .errors import ErrorStyle, ServiceError
+from .errors import ServiceError
 from .events import EventStream, chat_frames, responses_frames
 from .faults import Faults
 from .gate import Call, Gate, GateConfig
 from .journal import Journal
-from .native import endpoint_ocid, native_routes
+from .native import endpoint_ocid, model_ocid, native_routes
 from .replies import Message, RawEvents, Reply, Turn, Usage
+from .rules import KNOWN_FIELDS, Family, Guard, ServiceRules, Tenancy
 from .scripting import ReplyScript
 from .signatures import Verifier
 from .store import ResponseStore, StoredResponse
@@ -40,28 +41,16 @@ __all__ = ["API_PREFIXES", "Backend", "ServiceRules", "build_app", "routes"]
 API_PREFIXES: Final = ("/openai/v1", "/20231130/actions/v1")
 """Where the OpenAI-compatible API is served (the second is the older path)."""
 
+STORE_ON_CHAT: Final = (
+    "Unsupported parameter 'store': chat completions are not stored; "
+    "use the Responses API (/responses) for stored state."
+)
 ZDR_PREVIOUS: Final = (
     "Previous response cannot be used for this organization due to Zero Data Retention."
 )
 ZDR_STORE: Final = (
     "Stored responses cannot be used for this organization due to Zero Data Retention."
 )
-
-
-@dataclass
-class ServiceRules:
-    """Service behaviours, each on by default where OCI does it; change them any time."""
-
-    require_compartment: bool = True
-    """IAM-signed inference calls must send ``opc-compartment-id`` (or ``CompartmentId``)."""
-    require_project: bool = False
-    """Every call must send ``OpenAI-Project`` (404 otherwise)."""
-    zdr: bool = False
-    """Zero Data Retention: ``store=true`` and ``previous_response_id`` are refused."""
-    error_style: ErrorStyle = "oci"
-    """``oci`` errors are ``{"code","message"}``; ``openai`` ones ``{"error": {...}}``."""
-    verify_signatures: bool = True
-    """Check credentials; off, every request is accepted (and no principal recorded)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +68,15 @@ class Backend:
     deployments: DeploymentRegistry = field(default_factory=DeploymentRegistry)
     endpoints: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(endpoint_ocid))
     """Dedicated AI cluster endpoints of the native chat API: endpoint OCID -> model."""
+    model_ocids: DeploymentRegistry = field(default_factory=lambda: DeploymentRegistry(model_ocid))
+    """Imported and fine-tuned models: model OCID -> the base model whose format it takes."""
+    tenancy: Tenancy = field(default_factory=lambda: Tenancy("ocid1.tenancy.oc1..aaaaaaaa"))
+    """The compartments and projects that exist."""
+
+    @property
+    def guard(self) -> Guard:
+        """The checks every route runs first: ``backend.guard.check(request, family=...)``."""
+        return Guard(self.tenancy, self.rules, KNOWN_FIELDS)
 
 
 class _Endpoints:
@@ -86,7 +84,9 @@ class _Endpoints:
         self._b = backend
 
     async def chat_completions(self, request: Request) -> Response:
-        body = self._inference(request)
+        body = self._inference(request, "chat")
+        if "store" in body and self._b.rules.strict_fields:
+            raise ServiceError(400, "InvalidParameter", STORE_ON_CHAT, param="store")
         model = self._b.catalogue.check(body.get("model"), "chat")
         return await self.serve_chat(body, model)
 
@@ -117,7 +117,7 @@ class _Endpoints:
         return self._stream(chat_frames([*chunks, "[DONE]"]))
 
     async def responses(self, request: Request) -> Response:
-        body = self._inference(request)
+        body = self._inference(request, "responses")
         rules = self._b.rules
         previous = body.get("previous_response_id")
         if rules.zdr and previous:
@@ -159,7 +159,7 @@ class _Endpoints:
         return self._stream(responses_frames(events))
 
     async def get_response(self, request: Request) -> Response:
-        self._guard(request, inference=False)
+        self._guard(request, family="responses", inference=False)
         response_id = request.path_params["response_id"]
         stored = self._b.store.get(response_id)
         if stored is None:
@@ -169,43 +169,20 @@ class _Endpoints:
         return JSONResponse(dict(stored.body))
 
     async def list_models(self, request: Request) -> Response:
-        self._guard(request, inference=False)
+        self._guard(request, family="models", inference=False)
         data = [
             {"id": name, "object": "model", "created": 0, "owned_by": name.split(".", 1)[0]}
             for name in self._b.catalogue.names()
         ]
         return JSONResponse({"object": "list", "data": data})
 
-    def _guard(self, request: Request, *, inference: bool) -> Call:
-        call: Call = request.scope["state"]["call"]
-        rules, headers = self._b.rules, request.headers
-        if (
-            inference
-            and rules.require_compartment
-            and call.signed
-            and not (headers.get("opc-compartment-id") or headers.get("compartmentid"))
-        ):
-            raise ServiceError(
-                400,
-                "MissingParameter",
-                "Missing compartment: IAM-signed requests must send the "
-                "opc-compartment-id header with a compartment OCID.",
-                param="opc-compartment-id",
-            )
-        if rules.require_project and not headers.get("openai-project"):
-            raise ServiceError(
-                404,
-                "NotAuthorizedOrNotFound",
-                "Project not found: send the OCID of a Generative AI project "
-                "in the OpenAI-Project header.",
-            )
-        return call
+    def _guard(self, request: Request, *, family: Family, inference: bool) -> Call:
+        return self._b.guard.check(request, family=family, inference=inference)
 
-    def _inference(self, request: Request) -> dict[str, Any]:
-        call = self._guard(request, inference=True)
-        if not isinstance(call.body, dict):
-            raise ServiceError(400, "InvalidParameter", "The request body must be a JSON object.")
-        return call.body
+    def _inference(self, request: Request, family: Family) -> dict[str, Any]:
+        call = self._b.guard.check(request, family=family, inference=True, json_body=True)
+        body: dict[str, Any] = call.body
+        return body
 
     def _keep(self, body: dict[str, Any], turn: Turn, answer: Reply, final: dict[str, Any]) -> None:
         # Absent `store` means true, as on OpenAI; ZDR tenancies never keep anything.

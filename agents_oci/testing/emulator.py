@@ -12,15 +12,16 @@ from typing import Any
 import oci.regions
 
 from . import responder
-from .app import Backend, ServiceRules, build_app
+from .app import Backend, build_app
 from .catalogue import DEFAULT_MODELS, DEFAULT_NATIVE_ONLY, DEFAULT_RESPONSES_ONLY, ModelCatalogue
-from .credentials import CredentialsKit
+from .credentials import CredentialsKit, new_ocid
 from .deployments import DeploymentRegistry
 from .errors import ErrorStyle, check_error_style
 from .faults import Faults
 from .journal import Journal, JournalEntry
-from .native import NATIVE_CHAT_PATH, endpoint_ocid
+from .native import NATIVE_CHAT_PATH, endpoint_ocid, model_ocid
 from .replies import Handler, RawEvents, Reply, ToolCall
+from .rules import ServiceRules, Tenancy
 from .scripting import ReplyScript
 from .server import BackgroundServer
 from .signatures import MAX_CLOCK_SKEW, TrustStore, Verifier
@@ -45,6 +46,14 @@ class OCIEmulator:
     ``emu.inprocess_base_url`` (the real OCI host name, so signatures sign a
     realistic ``host``). Every keyword below can also be changed later on
     :attr:`rules`.
+
+    The tenancy is checked by value: compartment OCIDs other than
+    :attr:`compartment_id` and those of :meth:`add_compartment`, and project
+    OCIDs other than :attr:`project_id` and those of :meth:`add_project`, get
+    OCI's 404. A project is required on the agent-platform routes
+    (Responses, Conversations, Files, Vector stores, Containers) and not on
+    chat completions, ``/models`` or the native API: see
+    :data:`~agents_oci.testing.rules.PROJECT_RULES` and ``rules.projects``.
     """
 
     def __init__(
@@ -52,7 +61,7 @@ class OCIEmulator:
         *,
         region: str = "us-chicago-1",
         require_compartment: bool = True,
-        require_project: bool = False,
+        require_project: bool | None = None,
         zdr: bool = False,
         error_style: ErrorStyle = "oci",
         verify_signatures: bool = True,
@@ -75,6 +84,8 @@ class OCIEmulator:
         self.credentials = CredentialsKit(
             trust=self.trust, region=region, clock=clock, session_ttl=session_ttl
         )
+        self.tenancy = Tenancy(self.credentials.tenancy_id)
+        self.project_id = self.add_project()
         self.journal = Journal()
         self.faults = Faults()
         self.catalogue = ModelCatalogue(
@@ -84,6 +95,7 @@ class OCIEmulator:
         self.script = ReplyScript(responder.default_responder)
         self.deployments = DeploymentRegistry()
         self.endpoints = DeploymentRegistry(endpoint_ocid)
+        self.model_ocids = DeploymentRegistry(model_ocid)
         self.app = build_app(
             Backend(
                 rules=self.rules,
@@ -96,6 +108,8 @@ class OCIEmulator:
                 clock=clock,
                 deployments=self.deployments,
                 endpoints=self.endpoints,
+                model_ocids=self.model_ocids,
+                tenancy=self.tenancy,
             )
         )
         self._server = BackgroundServer(self.app)
@@ -191,6 +205,17 @@ class OCIEmulator:
         """The tenancy OCID of the profiles (a valid root compartment)."""
         return self.credentials.tenancy_id
 
+    def add_compartment(self, ocid: str | None = None) -> str:
+        """Create a compartment in the tenancy (a fresh OCID when none given); return its OCID."""
+        return self.tenancy.add_compartment(ocid or new_ocid("compartment"))
+
+    def add_project(self, ocid: str | None = None) -> str:
+        """Create a Generative AI project (a fresh OCID when none given); return its OCID.
+
+        :attr:`project_id` is one made at construction.
+        """
+        return self.tenancy.add_project(ocid or new_ocid("generativeaiproject", self.region))
+
     # --- settings --------------------------------------------------------------
 
     @property
@@ -226,6 +251,14 @@ class OCIEmulator:
         catalogue offers ``model`` on demand.
         """
         return self.endpoints.add(model, self.region)
+
+    def add_model_ocid(self, base_model: str = "meta.llama-3.3-70b-instruct") -> str:
+        """An imported or fine-tuned model built on ``base_model``; return its model OCID.
+
+        The native chat API serves it on demand with ``modelId`` = that OCID,
+        in ``base_model``'s request format; an unknown model OCID is a 404.
+        """
+        return self.model_ocids.add(base_model, self.region)
 
     def add_model(self, name: str, *, responses_only: bool = False) -> None:
         """Offer another model in the region."""

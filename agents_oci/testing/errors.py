@@ -31,6 +31,7 @@ _DEFAULT_ERRORS: Final[dict[int, tuple[str, str]]] = {
     401: ("NotAuthenticated", AUTH_MESSAGE),
     403: ("NotAllowed", "The operation is not allowed."),
     404: ("NotAuthorizedOrNotFound", "Authorization failed or requested resource not found."),
+    405: ("MethodNotAllowed", "The HTTP method is not allowed on this resource."),
     409: ("Conflict", "The resource is in a conflicting state."),
     429: ("TooManyRequests", "Too many requests for the tenancy. Please retry later."),
     500: ("InternalServerError", "Internal server error."),

@@ -53,11 +53,11 @@ class EventStream(StreamingResponse):
     def __init__(
         self, frames: Sequence[bytes], *, cut_after: int | None = None, between: float = 0.0
     ) -> None:
-        super().__init__(
-            iter(frames),
-            media_type="text/event-stream; charset=utf-8",
-            headers={"cache-control": "no-cache"},
-        )
+        super().__init__(iter(frames), headers={"cache-control": "no-cache"})
+        # Exactly `text/event-stream`, as OCI sends it: the `oci` SDK returns an
+        # SSEClient (`.data.events()`) only for that value, and starlette would
+        # append `; charset=utf-8` to any text/* media type.
+        self.raw_headers.append((b"content-type", b"text/event-stream"))
         self._frames = frames
         self._cut_after = cut_after
         self._between = between

@@ -3,8 +3,8 @@
 In order: read the body, assign the request id, journal the request, verify
 its credentials (recording the principal or the reason for refusal), apply an
 injected failure, refuse unauthenticated requests with OCI's 401, then hand
-the request to the routes. Around the routes it adds ``opc-request-id`` and
-``x-request-id`` to every response, delays the first byte when asked, turns
+the request to the routes. Around the routes it adds ``opc-request-id`` (only
+that: OCI sends no ``x-request-id``) to every response, delays the first byte when asked, turns
 :class:`ServiceError` into an error response, and journals the outcome.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -44,6 +45,8 @@ class Call:
     """Why verification failed; such a request gets OCI's 401 and never reaches a route."""
     body: Any
     body_is_json: bool
+    raw_size: int = 0
+    """Length of the body as sent (a non-empty body that is not JSON cannot be parsed)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,10 @@ class Gate:
                 raise
             response = JSONResponse(exc.body(self._config.error_style()), exc.status)
             await response(scope, receive, sender)
+        except HTTPException as exc:  # the router: a known path, the wrong method
+            refusal = self._error(exc.status_code, *default_error(exc.status_code))
+            refusal.headers.update(exc.headers or {})
+            await refusal(scope, receive, sender)
         except StreamCut as exc:
             journal.update(call.seq, fault=str(exc))
             raise
@@ -122,7 +129,9 @@ class Gate:
             token_claims=claims,
         )
         signed = scheme == "signature"
-        return Call(entry.seq, entry.request_id, signed, principal, reason, parsed, is_json)
+        return Call(
+            entry.seq, entry.request_id, signed, principal, reason, parsed, is_json, len(body)
+        )
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send, call: Call) -> None:
         """An injected failure, else OCI's 401, else the routes."""
@@ -133,7 +142,10 @@ class Gate:
         elif call.auth_error is not None:
             await self._error(401, "NotAuthenticated", AUTH_MESSAGE)(scope, receive, send)
         else:
-            scope = {**scope, "state": {**scope.get("state", {}), "call": call}}
+            # With an "app" in scope, starlette's routes raise HTTPException(405)
+            # for a wrong method instead of answering plain text: OCI's body is JSON.
+            state = {**scope.get("state", {}), "call": call}
+            scope = {**scope, "state": state, "app": scope.get("app", self._app)}
             await self._app(scope, receive, send)
 
     def _authenticate(self, request: IncomingRequest) -> tuple[Principal | None, str | None]:
@@ -176,8 +188,9 @@ class _Sender:
                 await anyio.sleep(delay)
             headers = [
                 *message.get("headers", []),
+                # OCI sends only opc-request-id (no x-request-id: the openai SDK's
+                # `_request_id` stays None live, so it does here too).
                 (b"opc-request-id", self._request_id),
-                (b"x-request-id", self._request_id),
             ]
             content_type = dict(headers).get(b"content-type", b"")
             self._journal.update(

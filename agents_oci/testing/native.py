@@ -7,12 +7,17 @@ dedicated AI cluster. Its rules, as the emulator applies them:
 * IAM-signed requests only (the gate verifies the signature as on every
   route); Generative AI API keys (bearer) are refused with 401;
 * the body is a ``ChatDetails``: ``compartmentId`` (required, no header
-  needed), ``servingMode`` and ``chatRequest``;
+  needed; the tenancy or a compartment of it, else 404), ``servingMode`` and
+  ``chatRequest``;
 * ``servingMode`` is ``ON_DEMAND`` with a ``modelId`` from the catalogue, or
   ``DEDICATED`` with the ``endpointId`` of a registered endpoint
   (:func:`endpoint_ocid`); an unknown one is a 404;
-* ``cohere.*`` models take ``apiFormat: COHERE``, every other model
-  ``GENERIC``; the wrong one is a 400.
+* ``cohere.*`` models take ``apiFormat: COHERE`` or ``COHEREV2`` (the
+  ``oci`` SDK's ``CohereChatRequestV2``), every other model ``GENERIC``; the
+  wrong one is a 400;
+* ``modelId`` may be a model OCID (an imported or fine-tuned model,
+  :meth:`~agents_oci.testing.OCIEmulator.add_model_ocid`); an unknown one is
+  a 404.
 
 The answer comes from the same script (queue, handler, default responder)
 as the other APIs, through :class:`Turn` (``api="native"``), and is
@@ -37,7 +42,7 @@ from . import native_wire, responder
 from .errors import AUTH_MESSAGE, ServiceError
 from .events import EventStream, chat_frames
 from .gate import Call
-from .native_turn import cohere_turn, generic_turn
+from .native_turn import cohere_turn, coherev2_turn, generic_turn
 from .native_wire import ApiFormat
 from .replies import RawEvents, Reply, Turn
 
@@ -48,13 +53,16 @@ __all__ = [
     "BEARER_REFUSED",
     "DEDICATED_PREFIX",
     "NATIVE_CHAT_PATH",
+    "MODEL_OCID_PREFIX",
     "endpoint_ocid",
+    "model_ocid",
     "native_format",
     "native_routes",
 ]
 
 NATIVE_CHAT_PATH: Final = "/20231130/actions/chat"
 DEDICATED_PREFIX: Final = "ocid1.generativeaiendpoint."
+MODEL_OCID_PREFIX: Final = "ocid1.generativeaimodel."
 BEARER_REFUSED: Final = "the native chat API accepts only IAM-signed requests, not bearer keys"
 
 
@@ -63,6 +71,11 @@ def endpoint_ocid(region: str) -> str:
     realm = oci.regions.REGION_REALMS.get(region, "oc1")
     unique = base64.b32encode(secrets.token_bytes(32)).decode().lower().rstrip("=")
     return f"{DEDICATED_PREFIX}{realm}.{region}.amaaaaaa{unique[:52]}"
+
+
+def model_ocid(region: str) -> str:
+    """A well-formed model OCID: ``ocid1.generativeaimodel.<realm>.<region>.amaaaaaa...``."""
+    return endpoint_ocid(region).replace(DEDICATED_PREFIX, MODEL_OCID_PREFIX, 1)
 
 
 def native_format(model: str) -> ApiFormat:
@@ -89,7 +102,8 @@ class _NativeChat:
 
     async def chat(self, request: Request) -> Response:
         details = self._admit(request)
-        _required(details, "compartmentId", "compartmentId")
+        compartment = _required(details, "compartmentId", "compartmentId")
+        self._b.tenancy.check_compartment(compartment, "compartmentId")
         model, where = self._serving_model(details.get("servingMode"))
         chat_request = details.get("chatRequest")
         if not isinstance(chat_request, Mapping):
@@ -100,7 +114,9 @@ class _NativeChat:
                 param="chatRequest",
             )
         api_format = _check_format(model, where, chat_request.get("apiFormat"))
-        normalise = cohere_turn if api_format == "COHERE" else generic_turn
+        normalise = {"COHERE": cohere_turn, "COHEREV2": coherev2_turn}.get(
+            api_format, generic_turn
+        )
         turn = normalise(details, chat_request, model)
         # In a worker thread: a test's handler may block to hold a request in flight.
         answer = await anyio.to_thread.run_sync(self._b.script.answer, turn)
@@ -115,9 +131,9 @@ class _NativeChat:
             # The gate accepted the key (the OpenAI-compatible routes would); this API does not.
             self._b.journal.update(call.seq, principal=None, auth_error=BEARER_REFUSED)
             raise ServiceError(401, "NotAuthenticated", AUTH_MESSAGE)
-        if not isinstance(call.body, dict):
-            raise ServiceError(400, "InvalidParameter", "The request body must be a JSON object.")
-        return call.body
+        call = self._b.guard.check(request, family="native", json_body=True)
+        body: Mapping[str, Any] = call.body
+        return body
 
     def _serving_model(self, serving: Any) -> tuple[str, str]:
         """The model that answers, and how to name it in errors."""
@@ -130,7 +146,18 @@ class _NativeChat:
             )
         kind = serving.get("servingType")
         if kind == "ON_DEMAND":
-            model = self._b.catalogue.check_native(serving.get("modelId"))
+            model_id = serving.get("modelId")
+            if isinstance(model_id, str) and model_id.startswith(MODEL_OCID_PREFIX):
+                base = self._b.model_ocids.model(model_id)
+                if base is None:
+                    raise ServiceError(
+                        404,
+                        "NotAuthorizedOrNotFound",
+                        f"Authorization failed or requested resource not found: model {model_id}.",
+                        param="servingMode.modelId",
+                    )
+                return base, f"Model {model_id} ({base})"
+            model = self._b.catalogue.check_native(model_id)
             return model, f"Model {model}"
         if kind == "DEDICATED":
             endpoint = _required(serving, "endpointId", "servingMode.endpointId")
@@ -167,17 +194,31 @@ class _NativeChat:
         created = self._b.clock()
         if api_format == "COHERE":
             if stream:
-                events = native_wire.cohere_events(
-                    answer, chat_request, usage, include_usage=include_usage
+                return self._stream(
+                    native_wire.cohere_events(
+                        answer, chat_request, usage, include_usage=include_usage
+                    )
                 )
-                return self._stream(events)
             body = native_wire.cohere_response(answer, chat_request, usage)
+        elif api_format == "COHEREV2":
+            if stream:
+                return self._stream(
+                    native_wire.coherev2_events(
+                        answer, usage, seed=seed, include_usage=include_usage
+                    )
+                )
+            body = native_wire.coherev2_response(answer, usage, seed=seed)
         else:
             if stream:
-                events = native_wire.generic_events(
-                    answer, usage, seed=seed, include_usage=include_usage
+                return self._stream(
+                    native_wire.generic_events(
+                        answer,
+                        usage,
+                        seed=seed,
+                        include_usage=include_usage,
+                        shape=self._b.rules.generic_stream,
+                    )
                 )
-                return self._stream(events)
             body = native_wire.generic_response(answer, usage, created=created, seed=seed)
         return JSONResponse(native_wire.chat_result(turn.model, body))
 
@@ -200,14 +241,16 @@ class _NativeChat:
 
 
 def _check_format(model: str, where: str, api_format: Any) -> ApiFormat:
-    if api_format not in ("COHERE", "GENERIC"):
+    if api_format not in ("COHERE", "COHEREV2", "GENERIC"):
         raise ServiceError(
             400,
             "InvalidParameter",
-            f"chatRequest.apiFormat must be COHERE or GENERIC, got {api_format!r}.",
+            f"chatRequest.apiFormat must be COHERE, COHEREV2 or GENERIC, got {api_format!r}.",
             param="chatRequest.apiFormat",
         )
     expected = native_format(model)
+    if expected == "COHERE" and api_format == "COHEREV2":
+        return "COHEREV2"
     if api_format != expected:
         raise ServiceError(
             400,

@@ -7,6 +7,9 @@ of ``oci.generative_ai_inference.models``):
   ``USER``/``SYSTEM``/``CHATBOT``/``TOOL`` entries, the current ``message``,
   ``toolResults`` for the calls the model just made, and ``tools`` whose
   parameters are ``parameterDefinitions`` with python-ish types;
+* ``COHEREV2`` (``CohereChatRequestV2``): ``messages`` as in GENERIC, but
+  tool calls are ``{"id", "type": "FUNCTION", "function": {"name",
+  "arguments"}}`` and tools ``{"type": "FUNCTION", "function": {...}}``;
 * ``GENERIC``: ``messages`` with upper-case roles, content parts
   (``{"type": "TEXT", "text"}``), ``toolCalls`` with ids and JSON-text
   arguments, ``toolCallId`` on tool messages, and JSON-schema ``tools``.
@@ -26,7 +29,13 @@ from typing import Any, Final
 from .replies import Message, ToolCall, ToolSpec, Turn
 from .responder import JSON_OBJECT_SCHEMA, as_mapping, as_mappings
 
-__all__ = ["cohere_call_id", "cohere_parameters_schema", "cohere_turn", "generic_turn"]
+__all__ = [
+    "cohere_call_id",
+    "cohere_parameters_schema",
+    "cohere_turn",
+    "coherev2_turn",
+    "generic_turn",
+]
 
 _PYTHON_TYPES: Final[Mapping[str, str]] = {
     "str": "string",
@@ -237,6 +246,55 @@ def generic_turn(details: Mapping[str, Any], request: Mapping[str, Any], model: 
         api="native",
         model=model,
         messages=tuple(_generic_message(m) for m in as_mappings(request.get("messages"))),
+        tools=tools,
+        output_schema=schema,
+        body=details,
+    )
+
+
+# --- COHEREV2 ----------------------------------------------------------------------
+
+
+def _v2_message(message: Mapping[str, Any]) -> Message:
+    role = str(message.get("role", "USER")).lower()
+    calls = tuple(
+        ToolCall(
+            name=_text(function.get("name")),
+            arguments=_text(function.get("arguments")) or "{}",
+            call_id=_text(call.get("id")),
+        )
+        for call in as_mappings(message.get("toolCalls"))
+        if isinstance(function := call.get("function"), Mapping)
+    )
+    tool_call_id = message.get("toolCallId") if role == "tool" else None
+    return Message(
+        role=role,
+        text=_content_text(message.get("content")),
+        tool_calls=calls,
+        tool_call_id=None if tool_call_id is None else str(tool_call_id),
+    )
+
+
+def coherev2_turn(details: Mapping[str, Any], request: Mapping[str, Any], model: str) -> Turn:
+    """Normalise a ``COHEREV2`` chat request (``details`` is the whole ``ChatDetails``)."""
+    tools = tuple(
+        ToolSpec(
+            name=_text(function.get("name")),
+            description=_text(function.get("description")),
+            parameters=as_mapping(function.get("parameters")),
+        )
+        for t in as_mappings(request.get("tools"))
+        if isinstance(function := t.get("function"), Mapping)
+    )
+    response_format = as_mapping(request.get("responseFormat"))
+    schema: Mapping[str, Any] | None = None
+    if response_format.get("type") == "JSON_OBJECT":
+        given = response_format.get("schema")
+        schema = given if isinstance(given, Mapping) and given else JSON_OBJECT_SCHEMA
+    return Turn(
+        api="native",
+        model=model,
+        messages=tuple(_v2_message(m) for m in as_mappings(request.get("messages"))),
         tools=tools,
         output_schema=schema,
         body=details,

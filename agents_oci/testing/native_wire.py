@@ -6,17 +6,18 @@ JSON names and discriminator values are those of
 ``FunctionCall``, ``Usage``...), so the ``oci`` SDK parses the bodies into
 its model objects.
 
-Streams are one ``data: <json>`` event per piece, without ``[DONE]``:
+Streams are one ``data: <json>`` event per piece (``[DONE]`` ends GENERIC ones):
 
 * ``COHERE``: ``{"apiFormat": "COHERE", "text": delta}`` per text piece, the
   tool calls whole in one event, then a final event repeating the full text
   with ``finishReason`` (and ``toolCalls``, ``chatHistory``, and ``usage``
   when ``streamOptions.isIncludeUsage``);
-* ``GENERIC``: ``{"index": 0, "message": {...}}`` per text piece, per tool
-  call an event with its index, id, name and first argument piece then
-  events with further argument pieces (index and id, no name), a
-  ``{"index": 0, "finishReason"}`` event, and with ``isIncludeUsage`` a
-  last ``{"usage"}`` event.
+* ``GENERIC`` (:func:`generic_events`, the recorded shape by default):
+  ``{"index": 0, "message": {...}, "pad": ...}`` per text piece, per tool call
+  an event with its id, name and first argument piece then bare ``{"type":
+  "FUNCTION", "arguments"}`` pieces, a finish event with ``finishReason`` and
+  the whole message, with ``isIncludeUsage`` a ``{"usage"}`` event, then
+  ``data: [DONE]``.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ __all__ = [
     "chat_result",
     "cohere_events",
     "cohere_response",
+    "coherev2_events",
+    "coherev2_response",
     "generic_events",
     "generic_response",
     "native_usage",
 ]
 
-ApiFormat = Literal["COHERE", "GENERIC"]
+ApiFormat = Literal["COHERE", "COHEREV2", "GENERIC"]
 MODEL_VERSION: Final = "1.0"
 
 
@@ -127,6 +130,54 @@ def cohere_events(
     return events
 
 
+# --- COHEREV2 ----------------------------------------------------------------------
+
+
+def _v2_message(reply: Reply, seed: str) -> dict[str, Any]:
+    reply = fill_call_ids(reply, seed)
+    message: dict[str, Any] = {"role": "ASSISTANT"}
+    if reply.text is not None or not reply.tool_calls:
+        message["content"] = [{"type": "TEXT", "text": reply.text or ""}]
+    if reply.tool_calls:
+        message["toolCalls"] = [
+            {"id": c.call_id, "type": "FUNCTION",
+             "function": {"name": c.name, "arguments": c.arguments}}
+            for c in reply.tool_calls
+        ]
+    return message
+
+
+def coherev2_response(reply: Reply, usage: Usage, *, seed: str) -> dict[str, Any]:
+    """The ``CohereChatResponseV2`` for ``reply`` (``finishReason`` ``COMPLETE``/``TOOL_CALL``)."""
+    return {
+        "apiFormat": "COHEREV2",
+        "id": seed,
+        "message": _v2_message(reply, seed),
+        "finishReason": "TOOL_CALL" if reply.tool_calls else "COMPLETE",
+        "usage": native_usage(usage),
+    }
+
+
+def coherev2_events(
+    reply: Reply, usage: Usage, *, seed: str, include_usage: bool
+) -> list[dict[str, Any]]:
+    """``COHEREV2`` stream events: text deltas as messages, then the whole response.
+
+    The service's V2 stream shape is not recorded anywhere we know of: this
+    mirrors the COHERE stream (deltas, then a final event repeating it all).
+    """
+    events: list[dict[str, Any]] = [
+        {"apiFormat": "COHEREV2",
+         "message": {"role": "ASSISTANT", "content": [{"type": "TEXT", "text": piece}]}}
+        for piece in text_deltas(reply.text or "")
+    ]
+    final = coherev2_response(reply, usage, seed=seed)
+    if not include_usage:
+        del final["usage"]
+    events.append(final)
+    return events
+
+
 # --- GENERIC -----------------------------------------------------------------------
 
 
@@ -159,24 +210,55 @@ def generic_response(reply: Reply, usage: Usage, *, created: float, seed: str) -
 
 
 def generic_events(
-    reply: Reply, usage: Usage, *, seed: str, include_usage: bool
-) -> list[dict[str, Any]]:
-    """The ``GENERIC`` stream events for ``reply``; ids as in :func:`generic_response`."""
+    reply: Reply,
+    usage: Usage,
+    *,
+    seed: str,
+    include_usage: bool,
+    shape: Literal["recorded", "whole"] = "recorded",
+) -> list[dict[str, Any] | str]:
+    """The ``GENERIC`` stream events for ``reply``; ids as in :func:`generic_response`.
+
+    ``recorded`` (the service's shape, as other integrations recorded it): a
+    call's ``id`` and ``name`` on its first event only, then bare ``{"type":
+    "FUNCTION", "arguments"}`` pieces; a ``pad`` on every event; a finish event
+    with ``finishReason`` and the whole ``message``; ``[DONE]`` last.
+    ``whole``: the emulator's older shape, every piece carrying the call's
+    index and id, a bare ``{"index", "finishReason"}`` event, no ``[DONE]``.
+    """
     reply = fill_call_ids(reply, seed)
+    recorded = shape == "recorded"
 
     def event(message: dict[str, Any]) -> dict[str, Any]:
-        return {"index": 0, "message": {"role": "ASSISTANT", **message}}
+        payload: dict[str, Any] = {"index": 0, "message": {"role": "ASSISTANT", **message}}
+        if recorded:
+            payload["pad"] = _pad(len(events))
+        return payload
 
-    events = [
-        event({"content": [{"type": "TEXT", "text": piece}]})
-        for piece in text_deltas(reply.text or "")
-    ]
+    events: list[dict[str, Any] | str] = []
+    for piece in text_deltas(reply.text or ""):
+        events.append(event({"content": [{"type": "TEXT", "text": piece}]}))
     for index, call in enumerate(reply.tool_calls):
-        where = {"index": index, "id": call.call_id, "type": "FUNCTION"}
+        where: dict[str, Any] = {"type": "FUNCTION"} if recorded else {
+            "index": index, "id": call.call_id, "type": "FUNCTION"
+        }
         pieces = argument_deltas(call.arguments) or [""]
-        events.append(event({"toolCalls": [{**where, "name": call.name, "arguments": pieces[0]}]}))
+        first = {**where, "id": call.call_id, "name": call.name, "arguments": pieces[0]}
+        events.append(event({"toolCalls": [first]}))
         events += [event({"toolCalls": [{**where, "arguments": p}]}) for p in pieces[1:]]
-    events.append({"index": 0, "finishReason": _finish(reply)})
+    if recorded:
+        message = generic_response(reply, usage, created=0, seed=seed)["choices"][0]["message"]
+        finish = event({key: value for key, value in message.items() if key != "role"})
+        events.append({**finish, "finishReason": _finish(reply)})
+    else:
+        events.append({"index": 0, "finishReason": _finish(reply)})
     if include_usage:
         events.append({"usage": native_usage(usage)})
+    if recorded:
+        events.append("[DONE]")
     return events
+
+
+def _pad(number: int) -> str:
+    # The service pads events to hide token lengths; its content is meaningless.
+    return "abcdefghijklmnopqrstuvwxyz"[: 4 + number % 20]

@@ -22,8 +22,10 @@ def runs(emu: OCIEmulator) -> dict[str, Run]:
                                                          OCI_REGION="eu-frankfurt-1")),
         "demo_responses": (command("demo", "--responses"), None),
         "chat": (command("chat", MODEL, "hello there", *connection), None),
+        # Responses, like OCI's agent platform, needs a project: the emulator's own.
         "chat_responses": (command("chat", "openai.gpt-5.5", "Say hi", "--responses",
-                                   "--no-stream", *connection, script=True), None),
+                                   "--no-stream", *connection, "--project-id", emu.project_id,
+                                   script=True), None),
         "chat_404": (command("chat", "meta.llama-0-nonexistent", "hi", *connection), None),
     })
 

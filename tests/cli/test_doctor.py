@@ -68,7 +68,8 @@ def runs(emu: OCIEmulator, tmp_path_factory: pytest.TempPathFactory) -> dict[str
         "encrypted": doctor("--config-file", str(write(where / "exposed", config_text(emu), 0o644)),
                             "--profile", "ENCRYPTED", "--base-url", url, "--live", MODEL),
         "session": doctor("--config-file", config, "--profile", "SESSION", "--base-url", url,
-                          "--live", f"responses:{MODEL}", "--json"),
+                          "--live", f"responses:{MODEL}", "--json",
+                          OCI_PROJECT_ID=emu.project_id),  # Responses needs a project
         "missing_file": doctor("--config-file", str(where / "absent" / "config"), "--json"),
         "unknown_profile": doctor("--config-file", config, "--profile", "NOPE", "--json"),
         "wrong_fingerprint": doctor("--config-file", str(wrong_fingerprint(emu, where)), "--json"),

@@ -130,11 +130,14 @@ def test_serves_signed_requests_until_ctrl_c(served: tuple[Served, Served, int])
 
 def test_zdr_and_a_clean_exit_on_sigterm(served: tuple[Served, Served, int]) -> None:
     _, emulator, _ = served
-    assert "OCI_PROJECT_ID" not in emulator.env
-    with pytest.raises(openai.BadRequestError, match="Zero Data Retention"):
+    project = emulator.env["OCI_PROJECT_ID"]  # always printed: Responses needs a project
+    with pytest.raises(openai.NotFoundError, match="project"):
         asyncio.run(ask(emulator, None, api="responses"))
+    with pytest.raises(openai.BadRequestError, match="Zero Data Retention"):
+        asyncio.run(ask(emulator, project, api="responses"))
     config = Path(emulator.env["OCI_CLI_CONFIG_FILE"])
     status, log = emulator.stop(signal.SIGTERM)
     assert status == 0, log
+    assert "POST /openai/v1/responses -> 404, signed by api_key:" in log
     assert "POST /openai/v1/responses -> 400, signed by api_key:" in log
     assert not config.exists()

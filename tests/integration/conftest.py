@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ def clean(emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if name.startswith(("OCI_", "OPENAI_")):
             monkeypatch.delenv(name)
     emu.reset()
-    rules = dict(vars(emu.rules))
+    rules = copy.deepcopy(vars(emu.rules))
     yield
     for name, value in rules.items():
         setattr(emu.rules, name, value)
@@ -49,7 +50,8 @@ class Auth:
 
 
 def auth_for(emu: OCIEmulator, kind: str, **extra: Any) -> Auth:
-    base: dict[str, Any] = {"base_url": emu.base_url, **extra}
+    # The emulator's project: Responses (like OCI's agent platform) requires one.
+    base: dict[str, Any] = {"base_url": emu.base_url, "project_id": emu.project_id, **extra}
     if kind == "api_key":
         return Auth(kind, {**base, "config_file": emu.config_file, "profile": "DEFAULT"})
     if kind == "session":

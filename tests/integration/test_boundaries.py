@@ -14,8 +14,6 @@ from agents_oci.testing import OCIEmulator
 
 from .conftest import CHAT_MODEL, assert_all_verified, auth_for
 
-PROJECT = "ocid1.generativeaiproject.oc1.us-chicago-1.amaaaaaaexampleproject"
-
 
 async def run(oci: OCIProvider, text: str = "hello", **settings: Any) -> Any:
     agent = Agent(name="a", model=CHAT_MODEL, model_settings=ModelSettings(**settings))
@@ -29,7 +27,7 @@ async def test_openai_account_settings_in_the_environment_never_reach_oci(
     monkeypatch.setenv("OPENAI_ORG_ID", "org-must-not-leak")
     monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-must-not-leak")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/not-here")
-    monkeypatch.setenv("OCI_PROJECT_ID", PROJECT)
+    monkeypatch.setenv("OCI_PROJECT_ID", emu.project_id)
     oci = OCIProvider(config_file=emu.config_file, base_url=emu.base_url)
     await run(oci)
     assert_all_verified(emu, path="/chat/completions", count=1)
@@ -37,15 +35,17 @@ async def test_openai_account_settings_in_the_environment_never_reach_oci(
     wire = " ".join(f"{k}: {v}" for k, v in entry.headers.items())
     for secret in ("sk-real-openai-key", "org-must-not-leak", "proj-must-not-leak"):
         assert secret not in wire
-    assert entry.headers["openai-project"] == PROJECT
+    assert entry.headers["openai-project"] == emu.project_id
     assert entry.headers["opc-compartment-id"] == emu.compartment_id
     assert "openai-organization" not in entry.headers
     await oci.aclose()
 
 
 async def test_compartment_argument_is_sent(emu: OCIEmulator) -> None:
-    compartment = "ocid1.compartment.oc1..aaaaaaaaexamplecompartment"
-    oci = OCIProvider(**auth_for(emu, "api_key").keywords, compartment_id=compartment)
+    compartment = emu.add_compartment()
+    keywords = auth_for(emu, "api_key").keywords
+    del keywords["project_id"]
+    oci = OCIProvider(**keywords, compartment_id=compartment)
     await run(oci)
     assert emu.journal.last.headers["opc-compartment-id"] == compartment
     assert "openai-project" not in emu.journal.last.headers
@@ -99,3 +99,21 @@ async def test_the_package_leaves_global_sdk_settings_alone(
     await oci.aclose()
     assert touched == []
     assert sdk_global_state() == before
+
+
+async def test_request_id_reaches_openai_request_id(emu: OCIEmulator) -> None:
+    """OCI sends only opc-request-id; the transport copies it to x-request-id for openai."""
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    client = oci.client()
+    raw = await client.chat.completions.with_raw_response.create(
+        model=CHAT_MODEL, messages=[{"role": "user", "content": "hi"}]
+    )
+    completion = raw.parse()
+    assert completion._request_id == raw.headers["opc-request-id"] == emu.journal.last.request_id
+    stream = await client.chat.completions.create(
+        model=CHAT_MODEL, messages=[{"role": "user", "content": "hi"}], stream=True
+    )
+    async for _ in stream:
+        pass
+    assert stream.response.headers["x-request-id"] == emu.journal.last.request_id
+    await oci.aclose()

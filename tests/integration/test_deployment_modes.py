@@ -34,8 +34,9 @@ async def test_genai_api_key_sends_a_bearer_and_no_signature(
     key = emu.register_bearer_key()
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-must-not-be-used")
     if where == "argument":
-        oci = OCIProvider(api_key=key, base_url=emu.base_url)
+        oci = OCIProvider(api_key=key, base_url=emu.base_url, project_id=emu.project_id)
     else:
+        monkeypatch.setenv("OCI_PROJECT_ID", emu.project_id)
         monkeypatch.setenv("OCI_GENAI_API_KEY", key)
         monkeypatch.setenv("OCI_CLI_CONFIG_FILE", "/nonexistent/config")  # no profile needed
         oci = OCIProvider(base_url=emu.base_url)

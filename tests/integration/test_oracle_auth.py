@@ -102,7 +102,9 @@ def make_auth(
 
 
 def provider(emu: OCIEmulator, auth: Any) -> OCIProvider:
-    return OCIProvider(auth=auth, base_url=emu.base_url, compartment_id=emu.compartment_id)
+    return OCIProvider(
+        auth=auth, base_url=emu.base_url, compartment_id=emu.compartment_id, project_id=emu.project_id
+    )
 
 
 async def ask(oci_provider: OCIProvider, text: str, model: str = CHAT_MODEL) -> str:
@@ -145,7 +147,8 @@ async def test_models_take_auth_too_and_stream(
     emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch, package: str
 ) -> None:
     auth = make_auth(package, "session", emu, monkeypatch)
-    keywords = {"auth": auth, "base_url": emu.base_url, "compartment_id": emu.compartment_id}
+    keywords = {"auth": auth, "base_url": emu.base_url, "compartment_id": emu.compartment_id,
+                "project_id": emu.project_id}
     models = [
         OCIChatCompletionsModel(CHAT_MODEL, **keywords),
         OCIResponsesModel(RESPONSES_MODEL, **keywords),

@@ -73,7 +73,9 @@ async def test_unknown_model_names_region_compartment_and_model(
 
 async def test_project_required(emu: OCIEmulator, stream: bool, error_style: str) -> None:
     emu.rules.require_project = True
-    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    keywords = auth_for(emu, "api_key").keywords
+    del keywords["project_id"]  # the emulator's project would satisfy the rule
+    oci = OCIProvider(**keywords)
     with pytest.raises(ProjectRequiredError) as caught:
         await run(oci, CHAT_MODEL, stream=stream)
     check(caught.value, ProjectRequiredError, openai.NotFoundError, emu, "OCI_PROJECT_ID", "project_id=")

@@ -33,8 +33,9 @@ def emu(shared_emu: OCIEmulator) -> Iterator[OCIEmulator]:
     yield shared_emu
     shared_emu.reset()
     # The app holds this very object: restore it in place.
+    defaults = ServiceRules()
     for spec in dataclasses.fields(ServiceRules):
-        setattr(shared_emu.rules, spec.name, spec.default)
+        setattr(shared_emu.rules, spec.name, getattr(defaults, spec.name))
 
 
 @pytest.fixture
@@ -96,6 +97,7 @@ def signed_openai(emu: OCIEmulator) -> SignedOpenAI:
         return openai.AsyncOpenAI(
             base_url=base_url,
             api_key="unused-the-request-is-signed",
+            project=emu.project_id,
             http_client=http_client,
             max_retries=0,
         )

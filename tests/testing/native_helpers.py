@@ -84,23 +84,27 @@ async def post_in_process(emu: OCIEmulator, body: Any) -> Any:
         return await client.post(url, content=prepared.body, headers=dict(prepared.headers))
 
 
-def events(response: requests.Response) -> list[dict[str, Any]]:
-    """The ``data:`` payloads of an SSE response (every one must be JSON)."""
+def events(response: requests.Response, *, done: bool | None = None) -> list[dict[str, Any]]:
+    """The JSON ``data:`` payloads of an SSE response; ``done``: whether ``[DONE]`` ends it.
+
+    Decoded as UTF-8 by hand: without a charset, ``requests`` guesses ISO-8859-1.
+    """
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/event-stream")
-    payloads = []
-    for block in response.text.split("\n\n"):
-        if block.strip():
-            assert block.startswith("data: "), block
-            payloads.append(json.loads(block[len("data: ") :]))
-    return payloads
+    assert response.headers["content-type"] == "text/event-stream"  # exactly, as OCI sends it
+    blocks = [b for b in response.content.decode("utf-8").split("\n\n") if b.strip()]
+    assert all(block.startswith("data: ") for block in blocks), blocks
+    if done is not None:
+        assert (blocks[-1] == "data: [DONE]") is done, blocks[-1]
+    return [json.loads(b[len("data: ") :]) for b in blocks if b != "data: [DONE]"]
 
 
 def streamed_text(payloads: list[dict[str, Any]]) -> str:
-    """The text deltas of a stream of either format (not the Cohere final event)."""
+    """The text deltas of a stream of either format (not the final events, which repeat it)."""
     pieces = []
     for event in payloads:
-        if event.get("apiFormat") == "COHERE" and "finishReason" not in event:
+        if "finishReason" in event:
+            continue
+        if event.get("apiFormat") == "COHERE":
             pieces.append(event.get("text", ""))
         for part in event.get("message", {}).get("content") or []:
             pieces.append(part["text"])

@@ -99,7 +99,9 @@ def test_cut_stream_drops_the_connection(emu: OCIEmulator, bearer_key: str) -> N
 
 async def test_openai_sdk_stream_fails_on_a_cut(emu: OCIEmulator, bearer_key: str) -> None:
     emu.faults.cut_stream(after_events=3)
-    client = openai.AsyncOpenAI(base_url=emu.base_url, api_key=bearer_key, max_retries=0)
+    client = openai.AsyncOpenAI(
+        base_url=emu.base_url, api_key=bearer_key, project=emu.project_id, max_retries=0
+    )
     stream = await client.responses.create(model="openai.gpt-5.5", input="hi", stream=True)
     seen: list[str] = []
     # openai 3.x wraps the dropped connection in APIConnectionError; openai 2.x

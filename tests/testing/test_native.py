@@ -97,17 +97,42 @@ def test_cohere_stream(emu: OCIEmulator, include_usage: bool) -> None:
 def test_generic_stream(emu: OCIEmulator, include_usage: bool) -> None:
     emu.queue_text("alpha beta gamma")
     request = generic_request(isStream=True, streamOptions={"isIncludeUsage": include_usage})
-    payloads = events(post(emu, details(emu, request, on_demand("xai.grok-4"))))
+    payloads = events(post(emu, details(emu, request, on_demand("xai.grok-4"))), done=True)
+    first = payloads[0]
+    assert first["pad"] and {k: v for k, v in first.items() if k != "pad"} == {
+        "index": 0,
+        "message": {"role": "ASSISTANT", "content": [{"type": "TEXT", "text": "alpha "}]},
+    }
+    assert all(p.get("pad") for p in payloads if "usage" not in p)
+    assert streamed_text(payloads) == "alpha beta gamma"
+    if include_usage:
+        assert set(payloads[-1]) == {"usage"}
+    finish = payloads[-2] if include_usage else payloads[-1]
+    assert finish["finishReason"] == "stop"
+    assert finish["message"]["content"] == [{"type": "TEXT", "text": "alpha beta gamma"}]
+    assert len(payloads) == 4 + include_usage
+
+
+def test_generic_stream_in_the_whole_shape(emu: OCIEmulator) -> None:
+    emu.rules.generic_stream = "whole"
+    emu.queue_text("alpha beta")
+    payloads = events(post(emu, details(emu, generic_request(isStream=True), on_demand(LLAMA))),
+                      done=False)
     assert payloads[0] == {
         "index": 0,
         "message": {"role": "ASSISTANT", "content": [{"type": "TEXT", "text": "alpha "}]},
     }
-    assert streamed_text(payloads) == "alpha beta gamma"
-    tail = [{"index": 0, "finishReason": "stop"}]
-    if include_usage:
-        assert set(payloads[-1]) == {"usage"}
-        tail.append(payloads[-1])
-    assert payloads[-len(tail) :] == tail and len(payloads) == 3 + len(tail)
+    assert payloads[-1] == {"index": 0, "finishReason": "stop"}
+
+
+def test_streams_carry_non_ascii_text_as_utf8(emu: OCIEmulator) -> None:
+    text = "Zürich: 20°C, café ☕, 東京"
+    for request, model in ((generic_request(isStream=True), LLAMA),
+                           (cohere_request(isStream=True), "cohere.command-r-08-2024")):
+        emu.queue_text(text)
+        response = post(emu, details(emu, request, on_demand(model)))
+        assert text.encode() in response.content  # raw UTF-8, not \u escapes
+        assert streamed_text(events(response)) == text
 
 
 # --- tools: two turns by hand ---------------------------------------------------------
@@ -164,22 +189,42 @@ def test_cohere_tool_call_stream(emu: OCIEmulator) -> None:
 
 
 def test_generic_tool_call_stream(emu: OCIEmulator) -> None:
+    """The recorded shape: id and name first, bare argument pieces, the next call's id."""
     arguments = json.dumps({"city": "A city with a rather long name"})
     emu.queue_reply(Reply(tool_calls=(ToolCall("get_weather", arguments), ToolCall("noop"))))
     request = generic_request(tools=[GENERIC_WEATHER], isStream=True)
     request["streamOptions"] = {"isIncludeUsage": True}
-    payloads = events(post(emu, details(emu, request, on_demand(LLAMA))))
-    calls = [p["message"]["toolCalls"][0] for p in payloads if "message" in p]
-    assert all(p["message"]["role"] == "ASSISTANT" for p in payloads if "message" in p)
-    first, *more = [c for c in calls if c["index"] == 0]
+    payloads = events(post(emu, details(emu, request, on_demand(LLAMA))), done=True)
+    pieces = [p for p in payloads if "message" in p and "finishReason" not in p]
+    calls = [p["message"]["toolCalls"][0] for p in pieces]
+    assert all(p["message"]["role"] == "ASSISTANT" and p["pad"] for p in pieces)
+    heads = [i for i, c in enumerate(calls) if "id" in c]
+    assert len(heads) == 2 and heads[0] == 0
+    first, *more = calls[: heads[1]]
     assert first["name"] == "get_weather" and re.fullmatch(r"call_[0-9a-f]{24}", first["id"])
-    assert more and all("name" not in c and c["id"] == first["id"] for c in more)
+    assert more and all(c == {"type": "FUNCTION", "arguments": c["arguments"]} for c in more)
     assert "".join(c["arguments"] for c in [first, *more]) == arguments
-    (second,) = [c for c in calls if c["index"] == 1]
+    second = calls[heads[1]]
     assert second["name"] == "noop" and second["arguments"] == "{}"
     assert second["id"] != first["id"]
-    assert payloads[-2:] == [{"index": 0, "finishReason": "tool_calls"}, payloads[-1]]
-    assert set(payloads[-1]) == {"usage"}
+    finish, usage = payloads[-2:]
+    assert finish["finishReason"] == "tool_calls"
+    assert [c["id"] for c in finish["message"]["toolCalls"]] == [first["id"], second["id"]]
+    assert set(usage) == {"usage"}
+
+
+def test_generic_tool_call_stream_in_the_whole_shape(emu: OCIEmulator) -> None:
+    emu.rules.generic_stream = "whole"
+    arguments = json.dumps({"city": "A city with a rather long name"})
+    emu.queue_reply(Reply(tool_calls=(ToolCall("get_weather", arguments), ToolCall("noop"))))
+    request = generic_request(tools=[GENERIC_WEATHER], isStream=True)
+    payloads = events(post(emu, details(emu, request, on_demand(LLAMA))), done=False)
+    calls = [p["message"]["toolCalls"][0] for p in payloads if "message" in p]
+    first, *more = [c for c in calls if c["index"] == 0]
+    assert more and all("name" not in c and c["id"] == first["id"] for c in more)
+    (second,) = [c for c in calls if c["index"] == 1]
+    assert second["name"] == "noop" and second["id"] != first["id"]
+    assert payloads[-1] == {"index": 0, "finishReason": "tool_calls"}
 
 
 def test_what_the_responder_hears(emu: OCIEmulator) -> None:

@@ -22,10 +22,12 @@ def call(
     signer: Any = None,
     headers: dict[str, str] | None = None,
     prefix: str = "/openai/v1",
+    project: bool = True,
 ) -> requests.Response:
-    """POST (or GET without body) with a bearer key or an oci SDK signer."""
+    """POST (or GET without body) with a bearer key or an oci SDK signer, in the project."""
     url = f"http://127.0.0.1:{emu.port}{prefix}{path}"
-    all_headers = dict(headers or {})
+    all_headers = {"OpenAI-Project": emu.project_id} if project else {}
+    all_headers.update(headers or {})
     if key is not None:
         all_headers["authorization"] = f"Bearer {key}"
     if body is None:
@@ -70,16 +72,16 @@ def test_compartment_rule_can_be_switched_off(emu: OCIEmulator) -> None:
 
 def test_project_mode(emu: OCIEmulator, bearer_key: str) -> None:
     emu.rules.require_project = True
-    refused = call(emu, "/chat/completions", CHAT, key=bearer_key)
+    refused = call(emu, "/chat/completions", CHAT, key=bearer_key, project=False)
     assert refused.status_code == 404
     assert "project" in refused.json()["message"].lower()
-    project = {"OpenAI-Project": "ocid1.generativeaiproject.oc1..p"}
-    assert call(emu, "/chat/completions", CHAT, key=bearer_key, headers=project).status_code == 200
-    assert emu.journal.last.headers["openai-project"] == "ocid1.generativeaiproject.oc1..p"
-
-
-def test_project_is_not_required_by_default(emu: OCIEmulator, bearer_key: str) -> None:
     assert call(emu, "/chat/completions", CHAT, key=bearer_key).status_code == 200
+    assert emu.journal.last.headers["openai-project"] == emu.project_id
+
+
+def test_project_is_not_required_by_default_on_chat(emu: OCIEmulator, bearer_key: str) -> None:
+    assert call(emu, "/chat/completions", CHAT, key=bearer_key, project=False).status_code == 200
+    assert call(emu, "/models", key=bearer_key, project=False).status_code == 200
 
 
 # --- store and previous_response_id ------------------------------------------------------
@@ -217,7 +219,7 @@ def test_every_response_has_request_ids(emu: OCIEmulator, bearer_key: str) -> No
     ]
     assert [r.status_code for r in outcomes] == [200, 401, 404, 404]
     for response, entry in zip(outcomes, emu.journal.entries, strict=True):
-        assert response.headers["opc-request-id"] == response.headers["x-request-id"]
+        assert "x-request-id" not in response.headers  # OCI sends opc-request-id only
         assert response.headers["opc-request-id"] == entry.request_id
     assert len({r.headers["opc-request-id"] for r in outcomes}) == 4
 
