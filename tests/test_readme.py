@@ -30,7 +30,6 @@ from pathlib import Path
 import pytest
 
 from agents_oci.testing import OCIEmulator
-from agents_oci.testing.credentials import new_ocid
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 TIMEOUT = 180  # seconds; the spawn-pool block starts several interpreters on a loaded 2-core machine
@@ -100,12 +99,12 @@ def test_script_runs(block: Block, tmp_path: Path) -> None:
     script.write_text(block.code, encoding="utf-8")
     with OCIEmulator() as emu:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
-        env.update(  # what `agents-oci emulator --require-project` tells a user to export
+        env.update(  # what `agents-oci emulator` tells a user to export
             HOME=str(tmp_path),
             OCI_CLI_CONFIG_FILE=emu.config_file,
             OCI_CLI_PROFILE="DEFAULT",
             OCI_GENAI_BASE_URL=emu.base_url,
-            OCI_PROJECT_ID=new_ocid("generativeaiproject", emu.region),
+            OCI_PROJECT_ID=emu.project_id,
         )
         done = subprocess.run(
             [sys.executable, "-X", "dev", str(script)], capture_output=True, text=True,
