@@ -189,10 +189,14 @@ def _principal_provider(clients: Clients) -> tuple[OCIProvider, Any]:
     # Verification is off at the emulator: any well-formed principal will do.
     kit = CredentialsKit(trust=TrustStore(), region="us-chicago-1")
     signer = kit.instance_principal_signer(refresh_delay=REFRESH_DELAY)
+    from oci.config import from_file
+
+    # The emulator checks the compartment by value: use its tenancy, not the kit's.
+    tenancy = from_file(clients.config_file)["tenancy"]
     provider = OCIProvider(
         auth_type="instance_principal",
         signer=signer,
-        compartment_id=kit.tenancy_id,
+        compartment_id=tenancy,
         base_url=clients.base_url,
     )
     kit.close()

@@ -192,8 +192,9 @@ def _serve() -> None:
     from agents_oci.testing import OCIEmulator
 
     # Same work for both clients: no signature check, so a signed request costs
-    # the server exactly what a bearer request does.
-    emu = OCIEmulator(verify_signatures=False)
+    # the server exactly what a bearer request does. No project rule either: the
+    # figures compare clients, and the plain baseline sends no OpenAI-Project.
+    emu = OCIEmulator(verify_signatures=False, require_project=False)
     server, port = _start_server(emu.app)
     info = {
         "base_url": f"http://127.0.0.1:{port}/openai/v1",
