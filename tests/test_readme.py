@@ -99,7 +99,7 @@ def test_script_runs(block: Block, tmp_path: Path) -> None:
     script.write_text(block.code, encoding="utf-8")
     with OCIEmulator() as emu:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
-        env.update(  # what `agents-oci emulator --require-project` tells a user to export
+        env.update(  # what `agents-oci emulator` tells a user to export
             HOME=str(tmp_path),
             OCI_CLI_CONFIG_FILE=emu.config_file,
             OCI_CLI_PROFILE="DEFAULT",

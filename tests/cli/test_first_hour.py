@@ -8,19 +8,23 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import queue
 import re
 import struct
 import subprocess
 import sys
 import termios
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from agents_oci.cli.emulator_cmd import READY
 from agents_oci.testing import OCIEmulator
 
 from .conftest import Run, clean_env, command, run, run_all
+from .test_emulator_command import pump
 
 COHERE = "cohere.command-r-plus-08-2024"
 
@@ -292,3 +296,38 @@ def test_explicit_profile_flag_beats_an_api_key_in_the_environment(emu: OCIEmula
     conflict = results["conflict"]  # two explicit flags that disagree: still refused
     assert conflict.returncode == 1
     assert "--config-file would be ignored" in conflict.stdout, conflict.stdout
+
+
+def _readme_emulator_sample() -> list[str]:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n\$ agents-oci emulator [^\n]*\n(.*?)```", readme, re.S)
+    assert block, "the README's sample `agents-oci emulator` output is missing"
+    return block.group(1).splitlines()
+
+
+def test_readme_sample_of_the_emulator_output_is_what_it_prints() -> None:
+    # Defect 15: the README's sample lacked lines the command prints (OCI_PROJECT_ID among them).
+    lines: queue.Queue[str] = queue.Queue()
+    process = subprocess.Popen(command("emulator", script=True), stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
+                               env=clean_env())
+    threading.Thread(target=pump, args=(process.stdout, lines), daemon=True).start()
+    printed: list[str] = []
+    try:
+        while READY not in printed:
+            printed.append(lines.get(timeout=60).rstrip("\n"))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    variable = {  # the parts that differ per run, as the README writes them
+        "/tmp/agents-oci-emulator-abc123/config": r"\S+",
+        "8080": r"\d+",
+        "ocid1.generativeaiproject.oc1.us-chicago-1.amaaaaaaexample": r"ocid1\.generativeaiproject\.\S+",
+    }
+    sample = _readme_emulator_sample()
+    assert len(sample) == len(printed), (sample, printed)
+    for expected, line in zip(sample, printed, strict=True):
+        pattern = re.escape(expected)
+        for shown, regex in variable.items():
+            pattern = pattern.replace(re.escape(shown), regex)
+        assert re.fullmatch(pattern, line), (expected, line)
