@@ -74,11 +74,13 @@ def test_openai_account_variables_do_not_reach_the_client(emu: OCIEmulator, monk
     monkeypatch.setenv("OPENAI_ORG_ID", "org-users-openai-org")
     provider = OCIProvider(**auth_for(emu, kind).keywords)
     for client in (provider.client(), provider.client().copy(), provider.client().with_options(timeout=5)):
-        assert not client.organization and not client.project, (client.organization, client.project)
+        # The client's project is the OCI project the keywords name (the
+        # emulator's), never the user's OpenAI project.
+        assert not client.organization and client.project == emu.project_id, (client.organization, client.project)
 
 
 def test_the_oci_project_is_the_clients_project(emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_PROJECT_ID", "proj_users_openai_project")
     project = "ocid1.generativeaiproject.oc1.us-chicago-1.amaaaaaaexample"
-    provider = OCIProvider(project_id=project, **auth_for(emu, "api_key").keywords)
+    provider = OCIProvider(**{**auth_for(emu, "api_key").keywords, "project_id": project})
     assert provider.client().project == project and provider.client().copy().project == project
