@@ -1,9 +1,9 @@
-"""OCI's native chat API (``/20231130/actions/chat``) <-> chat-completions shapes.
+"""Chat-completions requests -> OCI's native chat API (``/20231130/actions/chat``).
 
 The Agents SDK already knows how to turn its items into chat-completions
 messages and how to turn chat-completions answers and chunks back into its
-items and stream events. So this module only translates between that shape
-and OCI's two native request formats:
+items and stream events. So this module only translates that shape into
+OCI's native request formats (answers come back through :mod:`.answer`):
 
 - ``COHERE`` (Cohere R-series): ``message`` + ``chatHistory`` + ``toolResults``,
   a ``preambleOverride`` for instructions, tools with ``parameterDefinitions``,
@@ -18,19 +18,17 @@ JSON names are those of the ``oci.generative_ai_inference.models`` classes.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal
 
 from agents.exceptions import UserError
 
-from .coherev2 import coherev2_answer, coherev2_request
+from .coherev2 import coherev2_request
 
 __all__ = [
     "API_FORMATS",
     "ApiFormat",
     "UnsupportedContentError",
-    "completion_from_native",
     "request_body",
 ]
 
@@ -305,87 +303,3 @@ def _cohere_tool(function: Mapping[str, Any]) -> dict[str, Any]:
         "description": function.get("description") or function["name"],
         "parameterDefinitions": definitions,
     }
-
-
-# --- responses ----------------------------------------------------------------
-
-
-def completion_from_native(
-    result: Mapping[str, Any], model: str, call_id_seed: str
-) -> dict[str, Any]:
-    """A chat-completions ``ChatCompletion`` dict for a native ``ChatResult``."""
-    response = result.get("chatResponse") or {}
-    if response.get("apiFormat") == "COHERE":
-        text = response.get("text") or None
-        calls = [
-            _openai_call(
-                f"call_{call_id_seed}_{i}", c.get("name", ""), json.dumps(c.get("parameters") or {})
-            )
-            for i, c in enumerate(response.get("toolCalls") or [])
-        ]
-        finish = "tool_calls" if calls else _finish(response.get("finishReason"))
-    elif response.get("apiFormat") == "COHEREV2":
-        text, found, reason = coherev2_answer(response, call_id_seed)
-        calls = [_openai_call(*call) for call in found]
-        finish = "tool_calls" if calls else _finish(reason)
-    else:
-        choice = (response.get("choices") or [{}])[0]
-        message = choice.get("message") or {}
-        text = (
-            text_of(
-                [
-                    {"type": "text", "text": p.get("text", "")}
-                    for p in message.get("content") or []
-                    if isinstance(p, Mapping) and p.get("type") == "TEXT"
-                ]
-            )
-            or None
-        )
-        calls = [
-            _openai_call(
-                c.get("id") or f"call_{call_id_seed}_{i}",
-                c.get("name", ""),
-                c.get("arguments") or "{}",
-            )
-            for i, c in enumerate(message.get("toolCalls") or [])
-        ]
-        finish = "tool_calls" if calls else _finish(choice.get("finishReason"))
-    return {
-        "id": f"native-{call_id_seed}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": str(result.get("modelId") or model),
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": finish,
-                "message": {"role": "assistant", "content": text, "tool_calls": calls or None},
-            }
-        ],
-        "usage": usage_from_native(response.get("usage")),
-    }
-
-
-def usage_from_native(usage: Any) -> dict[str, int] | None:
-    if not isinstance(usage, Mapping):
-        return None
-    prompt = int(usage.get("promptTokens") or 0)
-    completion = int(usage.get("completionTokens") or 0)
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": int(usage.get("totalTokens") or prompt + completion),
-    }
-
-
-def _openai_call(call_id: str, name: str, arguments: str) -> dict[str, Any]:
-    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
-
-
-def _finish(reason: Any) -> str:
-    text = str(reason or "stop").lower()
-    if text in ("max_tokens", "length"):
-        return "length"
-    if text in ("tool_calls", "tool_call"):
-        return "tool_calls"
-    return "stop"  # COMPLETE, stop, end_turn, ...

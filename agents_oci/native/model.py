@@ -42,7 +42,8 @@ from ..http.library import http_library
 from ..http.retries import is_retried, retry_delay
 from ..models import check_model_name
 from ..service_errors import ErrorContext, UnexpectedResponseError, openai_class, translate
-from .format import API_FORMATS, ApiFormat, completion_from_native, request_body
+from .answer import completion_from_native
+from .format import API_FORMATS, ApiFormat, request_body
 from .stream import ChunkTranslator, data_lines
 
 __all__ = ["DEDICATED_PREFIX", "OCINativeModel"]

@@ -24,7 +24,8 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from .format import ApiFormat, usage_from_native
+from .answer import finish_reason, usage_from_native
+from .format import ApiFormat
 
 __all__ = ["ChunkTranslator", "data_lines"]
 
@@ -82,7 +83,7 @@ class ChunkTranslator:
         reason = event.get("finishReason")
         if reason is not None and not self._finished:
             self._finished = True
-            finish = "tool_calls" if self._calls else _finish(reason)
+            finish = "tool_calls" if self._calls else finish_reason(reason)
             chunks.append(self._chunk({}, finish_reason=finish))
         usage = usage_from_native(event.get("usage"))
         if usage is not None:
@@ -226,10 +227,3 @@ def _v2_as_generic(event: Mapping[str, Any], *, calls_seen: bool) -> Mapping[str
         rest = {k: v for k, v in event.items() if k not in ("message", "finishReason")}
         return {**rest, "message": {"toolCalls": [] if calls_seen else calls}}
     return {**event, "message": {**message, "toolCalls": calls}}
-
-
-def _finish(reason: Any) -> str:
-    text = str(reason).lower()
-    if text in ("max_tokens", "length"):
-        return "length"
-    return "tool_calls" if text in ("tool_calls", "tool_call") else "stop"

@@ -10,7 +10,8 @@ from agents.models.chatcmpl_converter import Converter
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage
 
-from agents_oci.native.format import completion_from_native, request_body
+from agents_oci.native.answer import completion_from_native
+from agents_oci.native.format import request_body
 from agents_oci.native.stream import ChunkTranslator
 
 ITEMS: list[Any] = [
