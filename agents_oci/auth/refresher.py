@@ -30,6 +30,10 @@ The rules (the botocore refresh model, applied to OCI tokens):
   refresh in flight at the fork would never finish there. In the child the
   lock is new and an inherited in-flight refresh is run again by a thread of
   the child's own, so whoever waits for it gets a key.
+
+Over 300 lines on purpose: one state machine (windows, the one refresh in
+flight, 401 renewal, timeouts, fork reset) whose invariants hold only when
+read together.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ Conversion reuses the Agents SDK: its items become chat-completions messages
 with the SDK's own converter, :mod:`~agents_oci.native.format` turns those into
 the native request, and native answers come back as chat-completions objects
 that the SDK's converter and stream handler turn into its items and events.
+
+Over 300 lines on purpose: one :class:`agents.models.interface.Model`
+(get_response, stream_response, pickling) and its send-with-retries loop, which
+share the connection and the error translation; the wire format is elsewhere.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from . import responder, wire
+from . import responder, responses_wire, turns, wire
 from .catalogue import ModelCatalogue
 from .deployments import DeploymentRegistry, deployment_routes
 from .document_routes import document_routes
@@ -98,7 +98,7 @@ class _Endpoints:
 
     async def serve_chat(self, body: dict[str, Any], model: str) -> Response:
         """Answer a chat completion with ``model`` (already checked by the caller)."""
-        turn = responder.chat_turn(body)
+        turn = turns.chat_turn(body)
         answer = await self._answer(turn)
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(self._b.clock())
         stream = body.get("stream") is True
@@ -140,7 +140,7 @@ class _Endpoints:
         """Answer a Responses call with ``model`` (already checked by the caller)."""
         platform = self._b.platform
         history = self._history(body.get("previous_response_id")) + platform.history(body, project)
-        turn = responder.responses_turn(platform.prepared(body), history)
+        turn = turns.responses_turn(platform.prepared(body), history)
         turn, hosted = platform.hosted(body, turn)
         answer = await self._answer(turn)
         stream = body.get("stream") is True
@@ -148,7 +148,7 @@ class _Endpoints:
             return self._raw(answer, stream, responses_frames)
         response_id, created = f"resp_{uuid.uuid4().hex}", int(self._b.clock())
         usage = _usage(turn, answer)
-        final = wire.response_body(
+        final = responses_wire.response_body(
             answer,
             model=model,
             response_id=response_id,
@@ -162,7 +162,7 @@ class _Endpoints:
         self._keep(body, turn, answer, final)
         if not stream:
             return JSONResponse(final)
-        return self._stream(responses_frames(wire.body_events(final)))
+        return self._stream(responses_frames(responses_wire.body_events(final)))
 
     async def get_response(self, request: Request) -> Response:
         self._guard(request, family="responses", inference=False)

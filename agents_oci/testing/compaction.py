@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from .responder import as_mapping, as_mappings
+from .turns import as_mapping, as_mappings
 
 __all__ = ["compact_items", "expand_compaction", "summary_of", "threshold_of"]
 

@@ -26,7 +26,7 @@ from starlette.routing import BaseRoute, Route
 from .documents import DocumentStore
 from .errors import AUTH_MESSAGE, ServiceError
 from .gate import Call
-from .responder import as_mapping
+from .turns import as_mapping
 
 __all__ = ["CONTROL_PLANE_PREFIX", "document_routes"]
 

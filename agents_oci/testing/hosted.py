@@ -32,8 +32,8 @@ from .documents import DocumentStore
 from .errors import ServiceError
 from .mcp_server import MCP_TOOLS, call_tool, is_stand_in
 from .replies import Message
-from .responder import as_mapping, as_mappings
 from .schema_instance import schema_instance
+from .turns import as_mapping, as_mappings
 
 __all__ = ["SUPPORTED_TOOLS", "HostedOutcome", "check_tool_types", "run_hosted"]
 

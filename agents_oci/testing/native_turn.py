@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .replies import Message, ToolCall, ToolSpec, Turn
-from .responder import JSON_OBJECT_SCHEMA, as_mapping, as_mappings
+from .turns import JSON_OBJECT_SCHEMA, as_mapping, as_mappings
 
 __all__ = [
     "cohere_call_id",

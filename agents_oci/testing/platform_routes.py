@@ -20,7 +20,7 @@ from .compaction import compact_items
 from .conversations import ConversationStore, item_page
 from .errors import ServiceError
 from .gate import Call
-from .responder import as_mapping, as_mappings
+from .turns import as_mapping, as_mappings
 
 __all__ = ["ZDR_CONVERSATION", "conversation_routes"]
 

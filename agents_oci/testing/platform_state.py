@@ -21,7 +21,7 @@ from .conversations import ConversationStore
 from .documents import DocumentStore
 from .hosted import HostedOutcome, check_tool_types, run_hosted
 from .replies import Message, Turn
-from .responder import as_mapping, as_mappings, items_messages
+from .turns import as_mapping, as_mappings, items_messages
 
 __all__ = ["PlatformState", "conversation_id", "input_items"]
 

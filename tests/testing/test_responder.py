@@ -11,13 +11,12 @@ from agents.models.chatcmpl_converter import Converter
 
 from agents_oci.testing.replies import Message, Reply, ToolCall, ToolSpec, Usage
 from agents_oci.testing.responder import (
-    chat_turn,
     default_responder,
     estimate_usage,
     reply_messages,
-    responses_turn,
     stored_conversation,
 )
+from agents_oci.testing.turns import chat_turn, responses_turn
 from agents_oci.testing.wire import fill_call_ids
 
 CITY = {

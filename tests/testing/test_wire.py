@@ -35,19 +35,17 @@ from pydantic import BaseModel, TypeAdapter
 
 from agents_oci.testing.replies import Message, Reply, ToolCall, Usage
 from agents_oci.testing.responder import (
-    chat_turn,
     default_responder,
     estimate_usage,
-    responses_turn,
     stored_conversation,
 )
+from agents_oci.testing.responses_wire import response_body, response_events
+from agents_oci.testing.turns import chat_turn, responses_turn
 from agents_oci.testing.wire import (
     argument_deltas,
     chat_completion_body,
     chat_completion_chunks,
     fill_call_ids,
-    response_body,
-    response_events,
     text_deltas,
 )
 
