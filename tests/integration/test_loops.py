@@ -151,7 +151,22 @@ def test_a_forked_child_does_not_use_the_parents_keep_alive_connection(emu: OCIE
     oci = OCIProvider(**auth_for(emu, "api_key").keywords)
     agent = Agent(name="parent", model=CHAT_MODEL)
     config = RunConfig(model_provider=oci)
-    assert Runner.run_sync(agent, "from the parent", run_config=config).final_output
+    # The parent runs on a loop of its own that stays open and keeps its pool
+    # (Runner.run_sync shuts the default loop's async generators down after each
+    # run, which closes that loop's pool), so a keep-alive connection is there
+    # for the child to inherit.
+    loop = asyncio.new_event_loop()
+    try:
+        _fork_after_a_run(loop, emu, oci, agent, config)
+    finally:
+        loop.run_until_complete(oci.aclose())
+        loop.close()
+
+
+def _fork_after_a_run(
+    loop: asyncio.AbstractEventLoop, emu: OCIEmulator, oci: OCIProvider, agent: Agent[Any], config: RunConfig
+) -> None:
+    assert loop.run_until_complete(Runner.run(agent, "from the parent", run_config=config)).final_output
     parent_ports = client_ports(emu.port)
     assert parent_ports  # the keep-alive connection the child inherits
 
@@ -175,7 +190,7 @@ def test_a_forked_child_does_not_use_the_parents_keep_alive_connection(emu: OCIE
     os.close(read)
     assert report == "ok", report
     # The parent's connection survived the child (closed there, never shut down).
-    assert Runner.run_sync(agent, "parent again", run_config=config).final_output
+    assert loop.run_until_complete(Runner.run(agent, "parent again", run_config=config)).final_output
     assert client_ports(emu.port) & parent_ports
     entries = emu.journal.entries
     assert [e.status for e in entries] == [200, 200, 200]
