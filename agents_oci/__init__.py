@@ -23,7 +23,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .connection import DEFAULT_REQUEST_TIMEOUT
+    from .auth.refresher import RefreshTimeoutError
+    from .connection import DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT
     from .errors import (
         ConfigFileNotFoundError,
         ConflictingArgumentsError,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_MAX_RETRIES",
     "DEFAULT_REQUEST_TIMEOUT",
     "NATIVE_PREFIX",
     "RESPONSES_PREFIX",
@@ -73,6 +75,7 @@ __all__ = [
     "OCIServiceError",
     "ProjectRequiredError",
     "RateLimitedError",
+    "RefreshTimeoutError",
     "RedirectRefusedError",
     "ResponsesOnlyModelError",
     "ResponsesStateLostError",
@@ -105,7 +108,9 @@ __all__ = [
 ]
 
 _HOMES = {
+    "DEFAULT_MAX_RETRIES": "connection",
     "DEFAULT_REQUEST_TIMEOUT": "connection",
+    "RefreshTimeoutError": "auth.refresher",
     "OCIChatCompletionsModel": "models",
     "OCIResponsesModel": "models",
     "OCINativeModel": "native.model",
