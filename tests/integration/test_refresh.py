@@ -75,12 +75,13 @@ async def test_twenty_concurrent_runs_survive_one_401_with_one_slow_refresh(emu:
     rejected = next(e for e in emu.journal.entries if e.status == 401)
     resent = [e for e in emu.journal.entries if e.raw_body == rejected.raw_body and e.status == 200]
     assert len(resent) == 1 and key_id(resent[0]) != key_id(rejected)
-    assert ticker.ticks > 200  # the loop ran all through the 1 s refresh
-    # A refresh on the loop would stall it for the whole second. The bound is
-    # far below that but above the 20-130 ms that 20 simultaneous Runner starts
-    # cost even with an unsigned client, while the in-process emulator thread
-    # competes for the GIL (measured side by side, unsigned and signed alike).
-    assert ticker.longest < 0.5, f"event loop stalled {ticker.longest * 1000:.0f} ms"
+    # Structural, not a latency budget: a refresh run on the loop would stall it
+    # for the whole 1 s refresh, so the loop must have kept ticking and never
+    # paused that long. Gaps of 20-130 ms idle, and up to 550 ms on a loaded
+    # 2-core CI machine (pytest -n auto beside a pip install), come from 20
+    # simultaneous Runner starts alone, signed or not; latency is benchmarks/' job.
+    assert ticker.ticks > 20  # the loop ran while the refresh slept in its thread
+    assert ticker.longest < 1.0, f"event loop stalled {ticker.longest * 1000:.0f} ms"
     await oci.aclose()
 
 
