@@ -126,9 +126,10 @@ async def test_fifty_concurrent_401s_one_refresh_no_stall(emu: OCIEmulator, fair
     assert len(during) >= 10, "the loop did not run while the refresh ran"  # ~900 when idle
     # Structural, not a latency bound: a refresh on the loop would stall it for
     # the whole refresh (1 s). Scheduling noise under a loaded machine (measured
-    # 24-33 ms on 2 shared CPUs) stays far below half of it; the loop's latency
+    # 24-33 ms on 2 shared CPUs, up to 550 ms for other tests under pytest -n auto
+    # beside a pip install) stays below it; the loop's latency
     # itself is measured by the benchmarks.
-    assert max(gaps) < 0.5, f"the loop stalled {max(gaps) * 1000:.0f} ms: the refresh ran on it"
+    assert max(gaps) < 0.9, f"the loop stalled {max(gaps) * 1000:.0f} ms: the refresh ran on it"
     await oci.aclose()
 
 
