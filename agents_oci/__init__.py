@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from .models import OCIChatCompletionsModel, OCIResponsesModel
     from .native.model import OCINativeModel
     from .platform import OCIConversationsSession, OCIResponsesCompactionSession
-    from .provider import NATIVE_PREFIX, RESPONSES_PREFIX, OCIProvider
+    from .provider import OCIProvider
+    from .routing import NATIVE_PREFIX, RESPONSES_PREFIX
     from .service_errors import (
         AuthenticationFailedError,
         NotAuthorizedOrNotFoundError,
@@ -114,8 +115,8 @@ _HOMES = {
     "OCIChatCompletionsModel": "models",
     "OCIResponsesModel": "models",
     "OCINativeModel": "native.model",
-    "NATIVE_PREFIX": "provider",
-    "RESPONSES_PREFIX": "provider",
+    "NATIVE_PREFIX": "routing",
+    "RESPONSES_PREFIX": "routing",
     "OCIProvider": "provider",
     "OCIConversationsSession": "platform",
     "OCIResponsesCompactionSession": "platform",

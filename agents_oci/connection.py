@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
-from typing import Any, Final
-
-from openai import AsyncOpenAI
+from typing import TYPE_CHECKING, Any, Final
 
 from .auth.credentials import CredentialSource, build_source, principal_signer
 from .auth.oracle import (
@@ -37,6 +35,11 @@ from .http.library import (
     make_transport,
 )
 from .http.retries import DEFAULT_MAX_RETRIES, check_max_retries, check_request_timeout
+
+if TYPE_CHECKING:
+    # openai takes about 1 s to import; `agents-oci doctor` resolves a
+    # connection without ever building the client.
+    from openai import AsyncOpenAI
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -234,6 +237,8 @@ class OCIConnection:
     def client(self) -> AsyncOpenAI:
         """The signed ``AsyncOpenAI``; built on first call, then shared."""
         if self._client is None:
+            from openai import AsyncOpenAI
+
             self._client = AsyncOpenAI(
                 base_url=self.settings.base_url.value,
                 api_key=_PLACEHOLDER_API_KEY,

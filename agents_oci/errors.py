@@ -8,10 +8,18 @@ Messages never contain key material, passphrases, tokens or signatures.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import openai
-from agents.exceptions import UserError
+from .late_bases import adopt, settle, stand_in
+
+# The real bases join when agents (or openai) is imported: importing them here
+# would cost `agents-oci doctor` and `--help` ~2.4 s (see late_bases).
+if TYPE_CHECKING:
+    from agents.exceptions import UserError
+    from openai import OpenAIError
+else:
+    UserError = stand_in("agents.exceptions", "UserError")
+    OpenAIError = stand_in("openai", "OpenAIError")
 
 __all__ = [
     "OCI_CLI_NOTE",
@@ -52,6 +60,7 @@ class OCIConfigurationError(UserError):
     """
 
     def __init__(self, message: str) -> None:
+        settle()
         super().__init__(message)
         self.message = message
 
@@ -115,10 +124,15 @@ class UnsupportedHostedToolError(OCIConfigurationError):
     """A hosted tool OCI does not offer, or a hosted tool on a chat completions model."""
 
 
-class IAMRequiredError(OCIConfigurationError, openai.OpenAIError):
+class IAMRequiredError(OCIConfigurationError, OpenAIError):
     """An operation OCI serves to IAM-signed requests only (vector store CRUD) met an API key.
 
     Also an ``openai.OpenAIError``: it is raised inside the HTTP client, and the
     openai SDK passes its own errors through as they are, where it would retry
     any other exception and then wrap it in ``APIConnectionError``.
     """
+
+
+if not TYPE_CHECKING:
+    adopt(OCIConfigurationError, UserError)
+    adopt(IAMRequiredError, OpenAIError)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, cast
+from typing import Any, cast
 
 from agents.models.interface import Model, ModelProvider
 from openai import AsyncOpenAI
@@ -17,40 +17,12 @@ from .connection import (
 from .errors import InvalidModelNameError
 from .models import OCIChatCompletionsModel, OCIResponsesModel, check_model_name
 from .native.format import ApiFormat
-from .native.model import DEDICATED_PREFIX, OCINativeModel
+from .native.model import OCINativeModel
 from .platform.compaction import OCIResponsesCompactionSession
 from .platform.conversations import OCIConversationsSession
+from .routing import NATIVE_PREFIX, RESPONSES_PREFIX, route
 
 __all__ = ["NATIVE_PREFIX", "RESPONSES_PREFIX", "OCIProvider", "route"]
-
-RESPONSES_PREFIX: Final = "responses:"
-NATIVE_PREFIX: Final = "native:"
-_PREFIXES: Final = {RESPONSES_PREFIX: "responses", NATIVE_PREFIX: "native"}
-_NATIVE_ONLY: Final = ("cohere.command-r", DEDICATED_PREFIX)
-# Names the OpenAI-compatible API does not serve: Cohere R-series models and
-# dedicated-cluster endpoint OCIDs go to the native API without a prefix.
-# Responses-only models cannot be recognised from their names: the caller says
-# so with the prefix.
-
-
-def route(name: str) -> tuple[str, str]:
-    """``(api, model)`` for a model name: ``chat``, ``responses`` or ``native``.
-
-    >>> route("responses:openai.gpt-5.5-pro"), route("cohere.command-r-plus")
-    (('responses', 'openai.gpt-5.5-pro'), ('native', 'cohere.command-r-plus'))
-    """
-    for prefix, api in _PREFIXES.items():
-        if name.startswith(prefix):
-            model = name[len(prefix) :]
-            if not model.strip():
-                example = "openai.gpt-5.5-pro" if api == "responses" else "cohere.command-r-plus"
-                raise InvalidModelNameError(
-                    f"Model name {prefix!r} names no model. Write {prefix}MODEL, "
-                    f"e.g. '{prefix}{example}'."
-                )
-            return api, model
-    return ("native" if name.startswith(_NATIVE_ONLY) else "chat"), name
-
 
 def _restore_provider(
     options: ConnectionOptions,

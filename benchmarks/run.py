@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     with EmulatorProcess(cpu=server_cpu) as emu:
         figures = asyncio.run(_client_figures(emu, plan))
         figures["memory"] = cost.measure_memory(emu.base_url, emu.config_file, plan.memory_agents)
+        figures["cli"] = cost.measure_cli_help(plan.import_samples, emu.config_file)
     figures["imports"] = cost.measure_imports(plan.import_samples)
-    figures["cli"] = cost.measure_cli_help(plan.import_samples)
     _derive(figures)
     checked: list[Target] = targets(figures)
     given = argv if argv is not None else sys.argv[1:]

@@ -18,12 +18,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "agents_oci"
 # Lower number = lower layer. A module may import its own layer or lower ones.
 LAYERS = {
     "errors": 0,
+    "late_bases": -1,  # errors get their agents/openai bases late (issue 15, item 13)
     "config": 1,
     "auth": 2,
     "http": 3,
     "service_errors": 4,
     "connection": 4,
-    "hosted_tools": 4,  # the models refuse hosted tools OCI lacks before any request
+    "hosted_tools": 4,
+    "routing": 4,  # which API serves a name: the CLI asks before building a provider  # the models refuse hosted tools OCI lacks before any request
     "models": 5,
     "native": 6,
     "platform": 6,

@@ -51,7 +51,8 @@ FIGURES = {
         "baseline_concurrent_stall_ms",
     ),
     "imports": ("import_agents_ms", "import_agents_oci_over_agents_ms"),
-    "cli": ("help_wall_ms", "help_wall_max_ms"),
+    "cli": tuple(f"{name}_wall{kind}_ms" for name in ("help", "doctor_help", "chat_help",
+                                                      "doctor_offline") for kind in ("", "_max")),
     "memory": ("shared_provider_mb", "separate_models_mb"),
 }
 CLIENTS = {
@@ -59,7 +60,7 @@ CLIENTS = {
     "ttft": ("baseline", "ours"),
 }
 TURNS = ("1", "10", "20", "30")
-TARGETS = 8  # the seven of the transport issue, and `agents-oci --help` wall time (issue 15)
+TARGETS = 9  # the seven of the transport issue; `--help` and offline `doctor` wall time (issue 15)
 
 
 def number(value: Any) -> bool:

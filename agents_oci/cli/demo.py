@@ -18,7 +18,8 @@ import click
 from agents import Agent, ModelSettings, RunConfig, Runner, function_tool
 from rich.console import Console
 
-from ..provider import RESPONSES_PREFIX, OCIProvider
+from ..provider import OCIProvider
+from ..routing import RESPONSES_PREFIX
 from . import COMMANDS
 from .output import err_console, out_console, progress
 from .stream import text_delta

@@ -22,7 +22,6 @@ from ..connection import ConnectionOptions, resolve_connection
 from ..errors import OCIConfigurationError
 from . import COMMANDS
 from .credential_checks import credential_checks
-from .live import live_check
 from .options import connection_flags, connection_options
 from .output import err_console, out_console, progress
 from .report import Check, Report, render_json, render_text
@@ -111,5 +110,7 @@ def _live(
 ) -> Check:
     if not report.ok:
         return Check("live request", "skip", "not sent: fix the failed checks above first")
+    from .live import live_check  # openai and the models: only for a live request
+
     with progress(console, f"Sending one request to {model}..."):
         return live_check(options, settings, model)

@@ -14,7 +14,7 @@ import openai
 
 from ..config.settings import Settings, safe_url
 from ..errors import OCIConfigurationError
-from ..provider import route
+from ..routing import route
 from ..service_errors import ErrorContext, OCIServiceError, translate
 
 __all__ = ["Diagnosis", "diagnose", "error_context"]

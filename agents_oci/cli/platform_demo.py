@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Final
 from agents import Agent, FileSearchTool, ModelSettings, RunConfig, Runner
 from rich.console import Console
 
-from ..provider import RESPONSES_PREFIX, OCIProvider
+from ..provider import OCIProvider
+from ..routing import RESPONSES_PREFIX
 
 if TYPE_CHECKING:
     from ..testing import OCIEmulator, Reply, Turn

@@ -45,6 +45,7 @@ from ..errors import InvalidConfigValueError, MissingCompartmentError
 from ..http.library import http_library
 from ..http.retries import is_retried, retry_delay
 from ..models import check_model_name
+from ..routing import DEDICATED_PREFIX
 from ..service_errors import ErrorContext, UnexpectedResponseError, openai_class, translate
 from .answer import completion_from_native
 from .format import API_FORMATS, ApiFormat, request_body
@@ -52,7 +53,6 @@ from .stream import ChunkTranslator, data_lines
 
 __all__ = ["DEDICATED_PREFIX", "OCINativeModel"]
 
-DEDICATED_PREFIX: Final = "ocid1.generativeaiendpoint."
 _RETRY_COUNT_HEADER: Final = "x-stainless-retry-count"
 # The header openai's client sends on the other paths: the same name lets the
 # error translation say how many retries were made on every path.

@@ -37,11 +37,27 @@ def _imported(stderr: str) -> set[str]:
 
 def test_help_and_version_import_neither_the_agents_sdk_nor_openai() -> None:
     # Defect 13: --help took 2.4 s, importing the whole Agents SDK first.
-    for args in (("--help",), ("--version",)):
+    for args in (("--help",), ("--version",), ("doctor", "--help"), ("chat", "--help")):
         done = run(command(*args, script=True), clean_env(PYTHONPROFILEIMPORTTIME="1"))
         assert done.returncode == 0, done.stderr
         imported = _imported(done.stderr)
         assert "agents_oci.cli" in imported, args
+        assert not {"agents", "openai"} & imported, args
+
+
+def test_doctor_offline_checks_import_neither_the_agents_sdk_nor_openai(
+    emu: OCIEmulator, tmp_path: Path
+) -> None:
+    # Defect 13, the rest: doctor's offline checks, passing and failing, load
+    # a real key and resolve every setting without the Agents SDK.
+    missing = tmp_path / "no-such-config"
+    for args, status in ((("--config-file", emu.config_file), 0),
+                         (("--config-file", str(missing)), 1),
+                         (("--config-file", emu.config_file, "--profile", "NOPE"), 1)):
+        done = run(command("doctor", *args, script=True), clean_env(PYTHONPROFILEIMPORTTIME="1"))
+        assert done.returncode == status, done.output
+        imported = _imported(done.stderr)
+        assert "agents_oci.config.resolve" in imported, args
         assert not {"agents", "openai"} & imported, args
 
 
