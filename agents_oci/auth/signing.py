@@ -20,6 +20,7 @@ import email.utils
 import hashlib
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -150,8 +151,11 @@ class Placement:
     is offloaded.
 
     The count is guarded by a lock that is never held while waiting. The pool
-    is made on first use (again in a forked child: a parent's worker threads
-    do not exist there), and its idle threads end when it is collected.
+    is made on first use, and its idle threads end when it is collected. A
+    forked child starts afresh: a new lock (a parent thread may have held the
+    old one at the fork, and it would never be released there), no requests
+    in flight (the parent's are not the child's) and no pool (its threads do
+    not exist in the child).
     """
 
     def __init__(self, workers: int | None = None) -> None:
@@ -160,6 +164,12 @@ class Placement:
         self._in_flight = 0
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self._pool_pid = 0
+        _PLACEMENTS.add(self)
+
+    def _after_fork(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._pool = None
 
     @contextmanager
     def in_flight(self) -> Iterator[None]:
@@ -189,6 +199,19 @@ class Placement:
                 )
                 self._pool_pid = os.getpid()
             return self._pool
+
+
+_PLACEMENTS: Final[weakref.WeakSet[Placement]] = weakref.WeakSet()
+# Process-wide on purpose: a fork copies every placement, and each must reset in the child.
+
+
+def _reset_all_in_child() -> None:
+    for placement in list(_PLACEMENTS):
+        placement._after_fork()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_reset_all_in_child)
 
 
 def _default_workers() -> int:

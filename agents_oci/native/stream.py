@@ -35,8 +35,9 @@ async def data_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[str]:
 
     OCI sends ``text/event-stream`` with no charset; a reader that guesses one
     (latin-1, or the platform default) garbles non-ASCII text, so lines are
-    split on bytes and each is decoded as UTF-8, as the SSE specification says.
-    ``[DONE]`` and empty payloads are skipped.
+    split on bytes and each is decoded as UTF-8, as the SSE specification says,
+    invalid sequences becoming U+FFFD as it also says (a stray byte must not end
+    the run with a UnicodeDecodeError). ``[DONE]`` and empty payloads are skipped.
     """
     buffer = b""
     async for chunk in chunks:
@@ -54,7 +55,7 @@ async def data_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[str]:
 def _data(line: bytes) -> str | None:
     if not line.startswith(b"data:"):
         return None
-    data = line[5:].strip().decode("utf-8")
+    data = line[5:].strip().decode("utf-8", "replace")
     return None if not data or data == "[DONE]" else data
 
 

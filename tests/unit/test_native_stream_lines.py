@@ -32,3 +32,9 @@ async def test_one_byte_at_a_time_and_no_final_newline() -> None:
 
 async def test_crlf_lines() -> None:
     assert await collect(b'data: {"c": 2}\r\n\r\n') == ['{"c": 2}']
+
+
+async def test_invalid_utf8_becomes_the_replacement_character() -> None:
+    # The SSE specification decodes with replacement; a stray byte (a proxy's
+    # re-encoding, a cut multibyte sequence) must not end the run.
+    assert await collect(b'data: {"d": "caf\xe9"}\n\n') == ['{"d": "caf\ufffd"}']
