@@ -11,14 +11,24 @@ A pool must not outlive its loop: its sockets keep the loop alive (each
 socket's transport holds it), so one ``asyncio.run()`` per job with a shared
 provider leaked a socket, a dead loop and a pool per job (measured on main:
 about 4 fds per job; with a 256-fd limit every job failed from the 247th).
-So each loop's pool is closed:
+Nor should it die before its loop: ``Runner.run_sync`` runs every call on
+the thread's one default loop and calls ``shutdown_asyncgens()`` after each,
+so a pool closed at that point costs every ``run_sync`` a new connection (a
+TCP and TLS handshake to OCI; measured: 10 calls, 10 connections). So each
+loop's pool is closed:
 
-- when the loop shuts down: ``asyncio.run()`` and ``asyncio.Runner`` (and so
-  pytest-asyncio) close every open async generator before closing the loop,
-  and each pool comes with one, whose ``finally`` closes the pool on its
-  still-running loop;
-- when a loop is found closed without that (``loop.close()`` by hand): on
-  the next new loop, its pool is dropped and its sockets closed directly;
+- when its loop closes: ``loop.close`` is wrapped, on the loop object itself,
+  the first time the loop makes a pool, and closes the loop's pools on it
+  (gracefully: the loop is stopped but not yet closed) before closing it.
+  ``asyncio.run()``, ``asyncio.Runner`` (and so pytest-asyncio) all end with
+  ``loop.close()``;
+- for a loop whose ``close`` cannot be wrapped (a compiled loop such as
+  uvloop's): when the loop shuts its async generators down, since each pool
+  then comes with one, whose ``finally`` closes the pool on its loop;
+- when a loop is found closed without either (closed through its class):
+  on the next new loop, its pool is dropped and its sockets closed directly;
+- at interpreter exit, for loops still open (a ``run_sync`` thread's default
+  loop): on the loop, which is not running then;
 - by :meth:`LoopLocal.close_all` (``aclose()``): every pool, each on its own
   loop if that loop is running, else directly;
 - in a forked child: every inherited pool is dropped and the child's copies
@@ -30,6 +40,7 @@ So each loop's pool is closed:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextlib
 import os
@@ -50,7 +61,8 @@ _OTHER_LOOP_TIMEOUT: Final = 10.0
 @dataclass
 class _Entry(Generic[T]):
     value: T
-    closer: AsyncGenerator[None, None]
+    closer: AsyncGenerator[None, None] | None
+    """None where the loop's ``close`` is wrapped (see the module docstring)."""
 
 
 class LoopLocal(Generic[T]):
@@ -79,16 +91,32 @@ class LoopLocal(Generic[T]):
             entry = self._values.get(loop)
             stale = [] if entry is not None else self._pop_closed()
             if entry is None:
-                entry = self._values[loop] = _Entry(self._factory(), self._closer(loop))
+                closer = None if _close_with(loop) else self._closer(loop)
+                entry = self._values[loop] = _Entry(self._factory(), closer)
                 fresh = True
             else:
                 fresh = False
         for old in stale:
             self._discard(old)
-        if fresh:
+        if fresh and entry.closer is not None:
             # Started on this loop, so the loop's shutdown_asyncgens() closes it.
             await entry.closer.asend(None)
         return entry.value
+
+    def _take(self, loop: asyncio.AbstractEventLoop) -> _Entry[T] | None:
+        with self._lock:
+            return self._values.pop(loop, None)
+
+    def _close_on(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Close ``loop``'s value on ``loop``, which is open and not running."""
+        entry = self._take(loop)
+        if entry is None:
+            return
+        _finish(entry.closer)
+        try:
+            loop.run_until_complete(self._close(entry.value))
+        except Exception:  # another loop runs in this thread, or the close failed
+            self._close_directly(entry.value)
 
     async def _closer(self, loop: asyncio.AbstractEventLoop) -> AsyncGenerator[None, None]:
         try:
@@ -136,8 +164,10 @@ class LoopLocal(Generic[T]):
             self._discard(entry)
 
 
-def _finish(closer: AsyncGenerator[None, None]) -> None:
+def _finish(closer: AsyncGenerator[None, None] | None) -> None:
     """End a closer whose entry is already taken: its ``finally`` has nothing to await."""
+    if closer is None:
+        return
     with contextlib.suppress(StopIteration, RuntimeError):  # RuntimeError: it already ended
         closer.aclose().send(None)
 
@@ -166,6 +196,45 @@ def close_sockets(pool: Any) -> None:
 _INSTANCES: Final[weakref.WeakSet[LoopLocal[Any]]] = weakref.WeakSet()
 # Process-wide on purpose: a fork copies every instance, and the child must
 # drop them all before it makes a request.
+
+_WRAPPED: Final = "_agents_oci_closes_pools"
+_OPEN_LOOPS: Final[weakref.WeakSet[asyncio.AbstractEventLoop]] = weakref.WeakSet()
+_WRAP_LOCK: Final = threading.Lock()
+
+
+def _close_with(loop: asyncio.AbstractEventLoop) -> bool:
+    """Make ``loop.close()`` close the loop's pools first; False where it cannot be wrapped."""
+    with _WRAP_LOCK:
+        if loop.__dict__.get(_WRAPPED) if hasattr(loop, "__dict__") else False:
+            return True
+        real_close = loop.close
+
+        def close() -> None:
+            _close_pools(loop)
+            real_close()
+
+        try:
+            loop.close = close  # type: ignore[method-assign]
+            setattr(loop, _WRAPPED, True)
+        except AttributeError:  # no instance attributes (a compiled loop)
+            return False
+        _OPEN_LOOPS.add(loop)
+        return True
+
+
+def _close_pools(loop: asyncio.AbstractEventLoop) -> None:
+    """Every pool of ``loop``, closed on it; nothing when it is running (close() refuses then)."""
+    if loop.is_closed() or loop.is_running():
+        return
+    for instance in list(_INSTANCES):
+        instance._close_on(loop)
+    _OPEN_LOOPS.discard(loop)
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    for loop in list(_OPEN_LOOPS):
+        _close_pools(loop)
 
 
 def _forget_all_in_child() -> None:

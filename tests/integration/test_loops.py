@@ -10,15 +10,19 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
+import textwrap
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from agents import Agent, RunConfig, Runner
 
 from agents_oci import OCIProvider
+from agents_oci.http import loops
 from agents_oci.testing import OCIEmulator
 
 from .conftest import CHAT_MODEL, auth_for
@@ -94,6 +98,100 @@ def test_a_loop_closed_by_hand_has_its_pool_dropped_and_closed_by_the_next_loop(
     assert len(client_ports(emu.port)) <= 1
 
 
+# -- keep-alive across Runner.run_sync, pools closed with loop.close()
+
+
+def test_consecutive_run_sync_calls_reuse_one_connection_until_the_loop_closes(
+    emu: OCIEmulator,
+) -> None:
+    # run_sync runs every call on the thread's default loop and shuts its async
+    # generators down after each: a pool closed then cost each call a new
+    # connection (10 calls, 10 connections; on OCI a TLS handshake each).
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    agent = Agent(name="again", model=CHAT_MODEL)
+    config = RunConfig(model_provider=oci)
+    before = client_ports(emu.port)
+    seen: list[set[int]] = []
+    after_close: list[set[int]] = []
+
+    def runs() -> None:  # a thread of its own: a default loop of its own
+        for _ in range(5):
+            assert Runner.run_sync(agent, "hi", run_config=config).final_output
+            seen.append(client_ports(emu.port) - before)
+        asyncio.get_event_loop_policy().get_event_loop().close()
+        after_close.append(client_ports(emu.port) - before)
+
+    thread = threading.Thread(target=runs)
+    thread.start()
+    thread.join(120)
+    assert len(seen) == 5, seen
+    assert all(ports == seen[0] and len(ports) == 1 for ports in seen), seen
+    assert after_close == [set()]  # loop.close() closed the pool on its loop
+    assert len(emu.journal.entries) == 5
+
+
+def test_a_loop_closed_by_asyncio_run_closes_its_pool_gracefully(emu: OCIEmulator) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    before = client_ports(emu.port)
+    inside: list[set[int]] = []
+
+    async def job() -> None:
+        await ask(oci)
+        inside.append(client_ports(emu.port) - before)
+
+    asyncio.run(job())
+    assert len(inside[0]) == 1
+    assert not client_ports(emu.port) & inside[0]
+
+
+def test_a_loop_whose_close_cannot_be_wrapped_closes_its_pool_at_shutdown_asyncgens(
+    emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A compiled loop (uvloop) takes no instance attributes: the pool then
+    # closes when the loop shuts its async generators down.
+    monkeypatch.setattr(loops, "_close_with", lambda loop: False)
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    before = client_ports(emu.port)
+    inside: list[set[int]] = []
+    after_shutdown: list[set[int]] = []
+
+    async def job() -> None:
+        await ask(oci)
+        inside.append(client_ports(emu.port) - before)
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(job())
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        after_shutdown.append(client_ports(emu.port) - before)
+    finally:
+        loop.close()
+    assert len(inside[0]) == 1
+    assert after_shutdown == [set()]
+
+
+def test_a_run_sync_script_that_never_closes_its_loop_exits_without_resource_warnings(
+    emu: OCIEmulator, tmp_path: Path
+) -> None:
+    # The thread's default loop is never closed; the pool is closed on it at exit.
+    script = tmp_path / "once.py"
+    script.write_text(textwrap.dedent(f"""
+        from agents import Agent, RunConfig, Runner, set_tracing_disabled
+        from agents_oci import OCIProvider
+        set_tracing_disabled(True)
+        oci = OCIProvider(config_file={emu.config_file!r}, base_url={emu.base_url!r},
+                          project_id={emu.project_id!r})
+        agent = Agent(name="once", model={CHAT_MODEL!r})
+        print(Runner.run_sync(agent, "hi", run_config=RunConfig(model_provider=oci)).final_output)
+    """))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
+    done = subprocess.run([sys.executable, "-X", "dev", str(script)], capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
+    assert "ResourceWarning" not in done.stderr, done.stderr
+
+
 # -- defect 6: aclose() closes every loop's pool
 
 
@@ -152,9 +250,8 @@ def test_a_forked_child_does_not_use_the_parents_keep_alive_connection(emu: OCIE
     agent = Agent(name="parent", model=CHAT_MODEL)
     config = RunConfig(model_provider=oci)
     # The parent runs on a loop of its own that stays open and keeps its pool
-    # (Runner.run_sync shuts the default loop's async generators down after each
-    # run, which closes that loop's pool), so a keep-alive connection is there
-    # for the child to inherit.
+    # (not the default loop, which pytest's own loop handling may close), so a
+    # keep-alive connection is there for the child to inherit.
     loop = asyncio.new_event_loop()
     try:
         _fork_after_a_run(loop, emu, oci, agent, config)
