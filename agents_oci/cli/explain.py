@@ -66,22 +66,30 @@ def diagnose(exc: Exception, context: ErrorContext, endpoint: str) -> Diagnosis 
 
 def _service(exc: openai.APIStatusError, context: ErrorContext) -> Diagnosis:
     typed = exc if isinstance(exc, OCIServiceError) else translate(exc, context)
+    said = _oci_message(exc)
     if isinstance(typed, OCIServiceError):
-        return _split(str(typed))
+        text = str(typed)
+        # OCI's words, quoted: the command line leaves quoted text as it is
+        # (a `region=` in OCI's message is not the user's keyword).
+        return _split(text.replace(said, repr(said), 1) if said else text)
     request_id = exc.response.headers.get("opc-request-id")
     where = f", opc-request-id {request_id}" if request_id else ""
-    return Diagnosis(f"HTTP {exc.status_code}{where}: {_body_text(exc)}")
+    body = exc.body
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    code = body.get("code") if isinstance(body, dict) else None
+    shown = repr(said) if said else exc.message
+    return Diagnosis(f"HTTP {exc.status_code}{where}: {f'{code}: ' if code else ''}{shown}")
 
 
-def _body_text(exc: openai.APIStatusError) -> str:
-    """OCI's ``{"code", "message"}`` or OpenAI's ``{"error": {...}}``, as one line."""
+def _oci_message(exc: openai.APIStatusError) -> str | None:
+    """The ``message`` of OCI's ``{"code", "message"}`` or OpenAI's ``{"error": {...}}``."""
     body = exc.body
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         body = body["error"]
     if isinstance(body, dict) and body.get("message"):
-        code = body.get("code")
-        return f"{code}: {body['message']}" if code else str(body["message"])
-    return exc.message
+        return str(body["message"])
+    return None
 
 
 def _split(message: str) -> Diagnosis:

@@ -7,6 +7,12 @@ messages with the flags a shell user types (``Fix: pass --config-file ...``,
 from the flag table in :mod:`.options`, so a new flag is renamed here too.
 A GenAI API key has no flag (it would show in ``ps``): ``api_key=`` becomes
 its environment variable.
+
+Quoted text is the user's or OCI's, not ours: a path such as
+``'/tmp/profile=x/config'`` or OCI's own message, quoted, is left as it is.
+Only a quote that opens after a space, a bracket or a colon counts (an
+apostrophe inside a word, as in "profile's", does not); a keyword's quoted
+value (``config_file='...'``) is still the keyword's.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ _NAMES: Final = "|".join(sorted({*FLAGS_BY_KEYWORD, *_NO_FLAG}, key=len, reverse
 _ARGUMENT: Final = re.compile(rf"\bargument ({_NAMES})\b")
 # `name=` then an optional value: 'quoted', "quoted" or a bare word (OCIDs, paths, `...`).
 _KEYWORD: Final = re.compile(rf"(?<![\w.-])({_NAMES})=('[^']*'|\"[^\"]*\"|[^\s,;)`]+)?")
+_QUOTED: Final = re.compile(r"""(?<![\w=])('[^'\n]*'|"[^"\n]*")""")
+_HELD: Final = re.compile("\x00(\\d+)\x00")
 
 
 def _flag(keyword: str) -> str:
@@ -53,5 +61,14 @@ def for_cli(text: str) -> str:
 
     >>> for_cli("Fix: pass profile= or set OCI_CLI_PROFILE (source: argument profile).")
     'Fix: pass --profile or set OCI_CLI_PROFILE (source: flag --profile).'
+    >>> for_cli("No file '/tmp/profile=x'. Fix: pass config_file='/tmp/c'.")
+    "No file '/tmp/profile=x'. Fix: pass --config-file /tmp/c."
     """
-    return _KEYWORD.sub(_keyword, _ARGUMENT.sub(_argument, text))
+    held: list[str] = []
+
+    def hold(found: re.Match[str]) -> str:
+        held.append(found[0])
+        return f"\x00{len(held) - 1}\x00"
+
+    rewritten = _KEYWORD.sub(_keyword, _ARGUMENT.sub(_argument, _QUOTED.sub(hold, text)))
+    return _HELD.sub(lambda found: held[int(found[1])], rewritten)
