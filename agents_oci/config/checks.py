@@ -160,6 +160,15 @@ def base_url_setting(world: World) -> Sourced[str]:
             "credentials must take them in a header of its own, on a client you build "
             "(openai_client=)."
         )
+    if problem == "query":
+        raise InvalidConfigValueError(
+            f"base_url {shown!r} (from {source}) has a query string or a fragment. The "
+            "openai SDK appends each API path after base_url, so every request would go to "
+            "a wrong URL (`...?token=...chat/completions`), and the HTTP library writes each "
+            "request's URL, query included, to its INFO log. Fix: remove everything from `?` "
+            "(or `#`) on; a gateway that needs a token must take it in a header of its own, "
+            "on a client you build (openai_client=)."
+        )
     raise InvalidConfigValueError(
         f"base_url {shown!r} (from {source}) is not an http(s) URL with a "
         "host. Fix: pass a full URL such as base_url='https://inference.generativeai."
@@ -177,7 +186,9 @@ def _url_problem(url: str) -> str | None:
         return "not a url"
     if "@" in parts.netloc:
         return "userinfo"
-    return None if ok else "not a url"
+    if not ok:
+        return "not a url"
+    return "query" if "?" in url or "#" in url else None
 
 
 def bearer_conflict(args: Mapping[str, str], signer_supplied: bool) -> None:

@@ -208,18 +208,25 @@ def test_doctor_never_breaks_an_identifier_nor_pads_lines(
 
 def test_base_url_query_string_secrets_are_hidden(emu: OCIEmulator) -> None:
     # Defect 15: base_url redaction hid user:password@ but not ?token=.
+    # A query string is now refused outright (openai appends paths after it).
     secret = "s3cret-query-token"
-    url = f"http://user:pw-secret@127.0.0.1:9/openai/v1?token={secret}"
-    results = run_all({
-        "doctor": (command("doctor", "--config-file", emu.config_file, "--base-url", url), None),
-        "json": (command("doctor", "--config-file", emu.config_file, "--base-url", url, "--json"),
-                 None),
-        "chat": (command("chat", "meta.llama-3.3-70b-instruct", "hi", "--config-file",
-                         emu.config_file, "--base-url", url), None),
-    })
+    jobs = {}
+    for name, url in (("userinfo", f"http://user:pw-secret@127.0.0.1:9/openai/v1?token={secret}"),
+                      ("query", f"{emu.base_url}?token={secret}")):
+        jobs[f"doctor_{name}"] = (command("doctor", "--config-file", emu.config_file,
+                                          "--base-url", url), None)
+        jobs[f"json_{name}"] = (command("doctor", "--config-file", emu.config_file,
+                                        "--base-url", url, "--json"), None)
+        jobs[f"chat_{name}"] = (command("chat", "meta.llama-3.3-70b-instruct", "hi",
+                                        "--config-file", emu.config_file, "--base-url", url), None)
+    results = run_all(jobs)
     for job, done in results.items():
+        assert done.returncode == 1, (job, done.output)
         assert "token=***" in done.output, (job, done.output)
         assert secret not in done.output and "pw-secret" not in done.output, (job, done.output)
+        if job.endswith("_query"):
+            assert "query string" in done.output, (job, done.output)
+    assert not emu.journal.entries
 
 
 _DENY = """

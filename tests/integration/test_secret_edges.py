@@ -205,15 +205,26 @@ def test_base_url_with_userinfo_is_refused_with_the_fix(
     assert not emu.journal.entries
 
 
-def test_base_url_query_secrets_are_hidden(emu: OCIEmulator) -> None:
-    url = f"{emu.base_url}?token={SECRET}"
-    provider = OCIProvider(config_file=emu.config_file, base_url=url)
-    assert provider._connection is not None
-    settings = provider._connection.settings
-    shown = [repr(provider), repr(settings), str(settings.describe()),
-             repr(provider._connection.options)]
-    assert_absent([SECRET], *shown)
-    assert "token=***" in repr(provider)
+@pytest.mark.parametrize("where", ["argument", "environment"])
+@pytest.mark.parametrize("tail", [f"?token={SECRET}", f"/?{SECRET}", f"#{SECRET}"])
+def test_base_url_with_a_query_or_fragment_is_refused_and_its_secret_hidden(
+    emu: OCIEmulator, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+    where: str, tail: str,
+) -> None:
+    # openai appends each path after base_url: `/v1?token=Xchat/completions`, a 404 on
+    # every request, with the token in httpx's INFO log line of each.
+    url = f"{emu.base_url}{tail}"
+    with debug_logs(caplog), pytest.raises(InvalidConfigValueError) as caught:
+        if where == "argument":
+            OCIProvider(config_file=emu.config_file, base_url=url)
+        else:
+            monkeypatch.setenv("OCI_GENAI_BASE_URL", url)
+            OCIProvider(config_file=emu.config_file)
+    message = str(caught.value)
+    assert "query string" in message and "Fix: remove everything from `?`" in message
+    passed_as = ("base_url",) if where == "argument" else ()
+    assert_absent([SECRET], error_surfaces(caught.value, passed_as=passed_as), caplog.text)
+    assert not emu.journal.entries
 
 
 def test_the_searcher_finds_a_secret_held_in_a_local() -> None:
