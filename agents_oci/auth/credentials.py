@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from ..config.reading import Unreadable, read_regular_file
+from ..config.reading import Unreadable, denied_fix, read_regular_file
 from ..config.secret_values import header_problem
 from ..errors import OCI_CLI_NOTE, CredentialsError
 from .keycache import cached_key, key_identity
@@ -128,6 +128,8 @@ class SessionTokenSource:
             return SigningKey(key_id, self._private_key, token_expiry(key_id))
         # Raised outside any except block, from a frame that holds no token text.
         where = f"The security_token_file {self._token_file!r} of profile [{self._profile}]"
+        if token.denied:  # it is there: a new session would not make it readable
+            raise CredentialsError(f"{where} {token.reason}. {denied_fix(self._token_file)}")
         if token.reason == _EMPTY:
             fix = f"Run `oci session refresh --profile {self._profile}`."
         else:

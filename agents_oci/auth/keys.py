@@ -17,7 +17,7 @@ from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from ..config.reading import Unreadable, read_regular_file
+from ..config.reading import Unreadable, denied_fix, read_regular_file
 from ..errors import OCI_CLI_NOTE, KeyFileError, KeyPassphraseError
 
 __all__ = ["InsecureKeyFileWarning", "key_from_content", "load_private_key"]
@@ -34,6 +34,8 @@ def load_private_key(path: str, pass_phrase: str | None, *, profile: str) -> RSA
     where = f"key_file {path!r} of profile [{profile}]"
     data = read_regular_file(path)
     if isinstance(data, Unreadable):
+        if data.denied:  # it is there: pointing elsewhere or a new key would mislead
+            raise KeyFileError(f"The {where} {data.reason}. {denied_fix(path)}")
         raise KeyFileError(
             f"The {where} {data.reason}. Point key_file in the profile at the private key "
             f"file, or run `oci setup config` to create a key. {OCI_CLI_NOTE}"

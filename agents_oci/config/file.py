@@ -24,7 +24,7 @@ from ..errors import (
     InvalidConfigValueError,
     ProfileNotFoundError,
 )
-from .reading import Unreadable, read_regular_file
+from .reading import Unreadable, denied_fix, read_regular_file
 from .sourced import Sourced
 
 __all__ = ["DEFAULT_PROFILE", "FILE_FIX", "Profile", "expand", "load_profile"]
@@ -97,10 +97,8 @@ def _read_config(file: Sourced[str], chain: str) -> configparser.ConfigParser:
             f"`oci setup config`. {OCI_CLI_NOTE}"
         ) from None
     if parsed.denied:  # it is there: a missing-file fix would mislead
-        raise ConfigFileNotFoundError(
-            f"{where} {parsed.reason}. Fix: let this user read it: `chmod 600 {file.value}` "
-            f"as its owner, or `sudo chown $(id -un) {file.value}` if another user owns it."
-        ) from None
+        fix = denied_fix(file.value)
+        raise ConfigFileNotFoundError(f"{where} {parsed.reason}. {fix}") from None
     raise ConfigFileNotFoundError(
         f"{where} cannot be read: it {parsed.reason}. Point config_file= (or "
         "OCI_CLI_CONFIG_FILE) at the INI file itself. " + FILE_FIX

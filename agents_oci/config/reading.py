@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["FILE_LIMIT", "Unreadable", "read_regular_file"]
+__all__ = ["FILE_LIMIT", "Unreadable", "denied_fix", "read_regular_file"]
 
 FILE_LIMIT: Final = 256 * 1024
 """Bytes read at most from a config, key or token file: 256 KiB.
@@ -114,3 +114,31 @@ def _os_problem(path: str, exc: OSError) -> Unreadable:
     reason = _REASONS.get(exc.errno or 0) or f"cannot be read ({exc.strerror or exc})"
     return Unreadable(reason, missing=exc.errno == errno.ENOENT,
                       denied=exc.errno in (errno.EACCES, errno.EPERM))
+
+
+def denied_fix(path: str) -> str:
+    """The fix for a file this user may not read: a directory above it, or the file itself.
+
+    A file inside a directory this user cannot enter is refused just the same
+    (EACCES), and ``chmod`` on the file would not help there.
+    """
+    blocked = _first_closed_directory(os.path.dirname(os.path.abspath(path)))
+    if blocked is not None:
+        return (
+            f"Fix: let this user enter the directory {blocked}: `chmod u+rx {blocked}` as its "
+            "owner (the file itself may be fine)."
+        )
+    return (
+        f"Fix: let this user read it: `chmod 600 {path}` as its owner, or "
+        f"`sudo chown $(id -un) {path}` if another user owns it."
+    )
+
+
+def _first_closed_directory(directory: str) -> str | None:
+    """The outermost directory on the way to ``directory`` this user cannot enter."""
+    parts = directory.split(os.sep)
+    for end in range(2, len(parts) + 1):
+        step = os.sep.join(parts[:end]) or os.sep
+        if os.path.isdir(step) and not os.access(step, os.X_OK):
+            return step
+    return None

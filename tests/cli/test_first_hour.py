@@ -5,6 +5,7 @@ Every test drives ``agents-oci`` in a subprocess, as a user would.
 
 from __future__ import annotations
 
+import configparser
 import fcntl
 import json
 import os
@@ -232,14 +233,24 @@ def test_base_url_query_string_secrets_are_hidden(emu: OCIEmulator) -> None:
 _DENY = """
 import errno, os, sys
 from agents_oci.cli import main
-target, real_open = os.path.abspath(sys.argv[1]), os.open
+target, how, real_open, real_access = os.path.abspath(sys.argv[1]), sys.argv[2], os.open, os.access
+closed = os.path.dirname(target)
 def denied(path, *args, **kwargs):
-    if os.path.abspath(os.fsdecode(path)) == target:
+    path = os.path.abspath(os.fsdecode(path))
+    if path == target or (how == "dir" and path.startswith(closed + os.sep)):
         raise PermissionError(errno.EACCES, "Permission denied", path)
     return real_open(path, *args, **kwargs)
-os.open = denied  # root reads any file: the denial is the kernel's answer to another user
-raise SystemExit(main(sys.argv[2:]))
+def access(path, mode, *args, **kwargs):
+    if how == "dir" and os.path.abspath(os.fsdecode(path)) == closed and mode & os.X_OK:
+        return False
+    return real_access(path, mode, *args, **kwargs)
+os.open, os.access = denied, access  # root reads any file: the kernel's answer to another user
+raise SystemExit(main(sys.argv[3:]))
 """
+
+
+def _denied(target: Path, how: str, *args: str) -> Run:
+    return run([sys.executable, "-c", _DENY, str(target), how, *args])
 
 
 def test_unreadable_config_file_says_fix_the_permissions(tmp_path: Path) -> None:
@@ -251,11 +262,36 @@ def test_unreadable_config_file_says_fix_the_permissions(tmp_path: Path) -> None
         config.chmod(0)
         done = run(command(*args))
     else:
-        done = run([sys.executable, "-c", _DENY, str(config), *args])
+        done = _denied(config, "file", *args)
     assert done.returncode == 1, done.output
     assert "permission denied" in done.stdout
     assert f"chmod 600 {config}" in done.stdout
     assert "oci setup config" not in done.stdout
+
+
+def test_unreadable_key_token_and_directory_say_fix_the_permissions(emu: OCIEmulator) -> None:
+    # Defect 10, the rest: an unreadable key_file was told to point elsewhere or
+    # make a new key, an unreadable token file to start a new session, and a
+    # file in a directory this user cannot enter to chmod the file.
+    profiles = configparser.ConfigParser()
+    profiles.read(emu.config_file)
+    key = Path(profiles["DEFAULT"]["key_file"])
+    token = Path(profiles["SESSION"]["security_token_file"])
+    config = ["doctor", "--config-file", emu.config_file]
+    results = {
+        "key": _denied(key, "file", *config),
+        "token": _denied(token, "file", *config, "--profile", "SESSION"),
+        "directory": _denied(key, "dir", *config),
+    }
+    for job, done in results.items():
+        assert done.returncode == 1, (job, done.output)
+        assert "permission denied" in done.stdout, (job, done.stdout)
+        assert "oci setup config" not in done.stdout, (job, done.stdout)
+        assert "oci session authenticate" not in done.stdout, (job, done.stdout)
+    assert f"chmod 600 {key}" in results["key"].stdout
+    assert f"chmod 600 {token}" in results["token"].stdout
+    assert f"chmod u+rx {key.parent}" in results["directory"].stdout
+    assert "chmod 600" not in results["directory"].stdout
 
 
 def test_fixes_that_run_oci_commands_say_where_they_come_from(tmp_path: Path) -> None:
