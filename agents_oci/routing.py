@@ -7,11 +7,12 @@ must not import the Agents SDK to do it (issue 15, item 13).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from .errors import InvalidModelNameError
 
-__all__ = ["DEDICATED_PREFIX", "NATIVE_PREFIX", "RESPONSES_PREFIX", "route"]
+__all__ = ["API_FORMATS", "DEDICATED_PREFIX", "NATIVE_PREFIX", "RESPONSES_PREFIX", "ApiFormat",
+           "route"]
 
 RESPONSES_PREFIX: Final = "responses:"
 """Prefix a model name with this to use the Responses API (``responses:openai.gpt-5.5``)."""
@@ -19,6 +20,10 @@ NATIVE_PREFIX: Final = "native:"
 """Prefix a model name with this to use OCI's native chat API (``native:meta.llama-...``)."""
 DEDICATED_PREFIX: Final = "ocid1.generativeaiendpoint."
 """Dedicated-cluster endpoint OCIDs start with this; the native API serves them."""
+
+ApiFormat = Literal["COHERE", "COHEREV2", "GENERIC"]
+"""The request formats of OCI's native chat API (``chatRequest.apiFormat``)."""
+API_FORMATS: Final = ("COHERE", "COHEREV2", "GENERIC")
 
 _PREFIXES: Final = {RESPONSES_PREFIX: "responses", NATIVE_PREFIX: "native"}
 _NATIVE_ONLY: Final = ("cohere.command-r", DEDICATED_PREFIX)
@@ -43,5 +48,27 @@ def route(name: str) -> tuple[str, str]:
                     f"Model name {prefix!r} names no model. Write {prefix}MODEL, "
                     f"e.g. '{prefix}{example}'."
                 )
+            _check_one_api(name, prefix, model)
             return api, model
     return ("native" if name.startswith(_NATIVE_ONLY) else "chat"), name
+
+
+def _check_one_api(name: str, prefix: str, model: str) -> None:
+    """Refuse names that ask for two APIs, or for one that cannot serve the model.
+
+    Sent as they are, these reach OCI as literal model names and come back as
+    a 404 that blames the region and the policies.
+    """
+    for other in _PREFIXES:
+        if model.startswith(other):
+            raise InvalidModelNameError(
+                f"Model name {name!r} asks for two APIs ({prefix!r} and {other!r}). "
+                f"Fix: keep one prefix, e.g. {model!r} or {prefix + model[len(other):]!r}."
+            )
+    if prefix == RESPONSES_PREFIX and model.startswith("cohere.command-r"):
+        # oci-facts: Cohere R-series models are not served on /openai/v1 at all.
+        raise InvalidModelNameError(
+            f"Model {model!r} is served by OCI's native chat API only, not by the "
+            f"Responses API. Fix: drop the {RESPONSES_PREFIX!r} prefix; OCIProvider routes "
+            "cohere.command-r* names to the native API."
+        )

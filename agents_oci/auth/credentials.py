@@ -227,7 +227,7 @@ def principal_signer(auth_type: str) -> Any:
             f"Could not obtain {auth_type} credentials from OCI ({type(exc).__name__}). "
             f"{auth_type} auth works only on OCI compute, OKE or Functions with a "
             "dynamic group (or workload identity) and a policy; elsewhere use "
-            "auth_type='api_key' or 'security_token' with a ~/.oci/config profile."
+            "auth_type='api_key' or auth_type='security_token' with a ~/.oci/config profile."
         ) from exc
     raise CredentialsError(f"auth_type {auth_type!r} has no principal signer.")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import click
 
-from ..routing import RESPONSES_PREFIX
+from ..routing import NATIVE_PREFIX, RESPONSES_PREFIX, route
 from . import COMMANDS
-from .options import connection_flags, connection_options
+from .options import connection_flags, connection_options, native_format_option
 
 __all__ = ["chat"]
 
@@ -26,13 +26,19 @@ __all__ = ["chat"]
 @click.option("--no-stream", is_flag=True, help="Print the answer once it is complete.")
 @click.option("--instructions", default="Be concise.", show_default=True,
               help="The agent's instructions (system prompt).")
+@native_format_option
 @connection_options
 def chat(model: str, prompt: str, responses: bool, no_stream: bool, instructions: str,
-         **connection: str | None) -> int:
+         native_api_format: str | None, **connection: str | None) -> int:
     """Send PROMPT to MODEL on OCI Generative AI and print the answer as it streams."""
     if responses and not model.startswith(RESPONSES_PREFIX):
+        if model.startswith(NATIVE_PREFIX) or route(model)[0] == "native":
+            raise click.UsageError(
+                f"--responses cannot serve {model}: OCI's native chat API serves it "
+                "(cohere.command-r*, endpoint OCIDs, native:NAME). Fix: drop --responses."
+            )
         model = RESPONSES_PREFIX + model
     from .chat_run import run_chat  # the Agents SDK: imported only to run
 
     return run_chat(model, prompt, connection_flags(connection), stream=not no_stream,
-                    instructions=instructions)
+                    instructions=instructions, native_api_format=native_api_format)

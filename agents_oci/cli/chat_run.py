@@ -7,7 +7,9 @@ OpenAI.
 from __future__ import annotations
 
 import asyncio
+import logging
 import warnings
+from typing import Any, cast
 
 import click
 from agents import Agent, RunConfig, Runner
@@ -27,7 +29,7 @@ __all__ = ["run_chat", "show_failure"]
 
 
 def run_chat(model: str, prompt: str, options: ConnectionOptions, *, stream: bool,
-             instructions: str) -> int:
+             instructions: str, native_api_format: str | None = None) -> int:
     """Build the provider from the flags, run one agent on ``prompt``; the exit status."""
     err = err_console()
     try:
@@ -35,7 +37,8 @@ def run_chat(model: str, prompt: str, options: ConnectionOptions, *, stream: boo
             warnings.simplefilter("always", InsecureKeyFileWarning)
             # The provider itself, built from the flags as from keywords: it routes
             # the model name (chat, Responses, OCI's native API) as in a program.
-            provider = OCIProvider(**options.keywords(), request_timeout=DEFAULT_REQUEST_TIMEOUT)
+            provider = OCIProvider(**options.keywords(), request_timeout=DEFAULT_REQUEST_TIMEOUT,
+                                   native_api_format=cast(Any, native_api_format))
     except OCIConfigurationError as exc:
         show_failure(err, diagnose(exc, ErrorContext(), ""))
         return 1
@@ -64,9 +67,18 @@ def show_failure(err: Console, found: Diagnosis | None) -> None:
               markup=False, soft_wrap=True)
 
 
+class _SaidByUs(logging.Filter):
+    """Drops the Agents SDK's "Error getting/streaming response" line: ``error:`` says more."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        said = record.getMessage()  # the SDK logs "%s" with the words as an argument
+        return not said.startswith(("Error getting response", "Error streaming response"))
+
+
 async def _run(provider: OCIProvider, agent: Agent[None], prompt: str, *, stream: bool,
                err: Console) -> int:
     config = RunConfig(model_provider=provider, tracing_disabled=True)
+    logging.getLogger("openai.agents").addFilter(_SaidByUs())  # a one-shot command
     model = str(agent.model)
     settings = provider._connection.settings if provider._connection else None  # built from flags
     try:

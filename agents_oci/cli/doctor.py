@@ -22,7 +22,7 @@ from ..connection import ConnectionOptions, resolve_connection
 from ..errors import OCIConfigurationError
 from . import COMMANDS
 from .credential_checks import credential_checks
-from .options import connection_flags, connection_options
+from .options import connection_flags, connection_options, native_format_option
 from .output import err_console, out_console, progress
 from .report import Check, Report, render_json, render_text
 from .settings_checks import (
@@ -46,14 +46,17 @@ __all__ = ["doctor", "examine", "resolve_as_models_do"]
 @click.option("--live", "live_model", metavar="MODEL",
               help="Also send one tiny signed request to MODEL (responses:NAME for the "
                    "Responses API) and diagnose the answer.")
+@native_format_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def doctor(live_model: str | None, as_json: bool, **connection: str | None) -> int:
+def doctor(live_model: str | None, as_json: bool, native_api_format: str | None,
+           **connection: str | None) -> int:
     """Check your OCI setup: settings and their sources, key, token, region, tracing.
 
     Exits 0 when every check passes (warnings allowed) and 1 otherwise.
     Secrets (pass phrases, keys, tokens) are never printed.
     """
-    report = examine(connection_flags(connection), live_model, os.environ, err_console())
+    report = examine(connection_flags(connection), live_model, os.environ, err_console(),
+                     native_api_format=native_api_format)
     if as_json:
         click.echo(render_json(report))
     else:
@@ -71,6 +74,8 @@ def examine(
     live_model: str | None,
     environ: Mapping[str, str],
     console: Console,
+    *,
+    native_api_format: str | None = None,
 ) -> Report:
     """Run every check; the live request only when nothing failed before it."""
     report = Report()
@@ -89,7 +94,7 @@ def examine(
         report.add([region_check(settings), compartment_check(settings),
                     project_check(settings), tracing_check(environ)])
     if live_model is not None:
-        report.add([_live(options, settings, live_model, report, console)])
+        report.add([_live(options, settings, live_model, report, console, native_api_format)])
     return report
 
 
@@ -106,11 +111,12 @@ def _unresolved(
 
 
 def _live(
-    options: ConnectionOptions, settings: Settings, model: str, report: Report, console: Console
+    options: ConnectionOptions, settings: Settings, model: str, report: Report, console: Console,
+    native_api_format: str | None,
 ) -> Check:
     if not report.ok:
         return Check("live request", "skip", "not sent: fix the failed checks above first")
     from .live import live_check  # openai and the models: only for a live request
 
     with progress(console, f"Sending one request to {model}..."):
-        return live_check(options, settings, model)
+        return live_check(options, settings, model, native_api_format=native_api_format)

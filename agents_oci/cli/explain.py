@@ -15,7 +15,7 @@ import openai
 from ..config.settings import Settings, safe_url
 from ..errors import OCIConfigurationError
 from ..routing import route
-from ..service_errors import ErrorContext, OCIServiceError, translate
+from ..service_errors import ErrorContext, OCIServiceError, ResponsesOnlyModelError, translate
 
 __all__ = ["Diagnosis", "diagnose", "error_context"]
 
@@ -71,7 +71,12 @@ def _service(exc: openai.APIStatusError, context: ErrorContext) -> Diagnosis:
         text = str(typed)
         # OCI's words, quoted: the command line leaves quoted text as it is
         # (a `region=` in OCI's message is not the user's keyword).
-        return _split(text.replace(said, repr(said), 1) if said else text)
+        found = _split(text.replace(said, repr(said), 1) if said else text)
+        if issubclass(type(typed), ResponsesOnlyModelError) and context.model:
+            # The library's fix names OCIProvider and OCIResponsesModel; here it is a name.
+            return Diagnosis(found.detail, f"use the model name responses:{context.model} "
+                                           "(`agents-oci chat` also takes --responses)")
+        return found
     request_id = exc.response.headers.get("opc-request-id")
     where = f", opc-request-id {request_id}" if request_id else ""
     body = exc.body

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from openai import AsyncOpenAI
 
 from ..config.settings import Settings
 from ..connection import ConnectionOptions, OCIConnection
+from ..routing import route
 from .explain import diagnose, error_context
 from .report import Check
 
@@ -32,25 +33,28 @@ _API_LABELS: Final = {
 }
 
 
-def live_check(options: ConnectionOptions, settings: Settings, model: str) -> Check:
+def live_check(options: ConnectionOptions, settings: Settings, model: str, *,
+               native_api_format: str | None = None) -> Check:
     """Send one request for ``model``, routed as ``OCIProvider`` routes the name.
 
     ``responses:NAME`` goes to the Responses API; Cohere R-series models,
     endpoint OCIDs and ``native:NAME`` to OCI's native chat API; the rest to
     chat completions. The result names the API used.
     """
-    return asyncio.run(_probe(options, settings, model))
+    return asyncio.run(_probe(options, settings, model, native_api_format))
 
 
-async def _probe(options: ConnectionOptions, settings: Settings, model: str) -> Check:
+async def _probe(options: ConnectionOptions, settings: Settings, model: str,
+                 native_api_format: str | None) -> Check:
     context = error_context(settings, model)
     name, api = context.model or model, context.api or "chat"
     started = time.monotonic()
     connection: OCIConnection | None = None
     try:
+        route(model)  # a name no API can serve is refused before any request
         connection = OCIConnection(options, request_timeout=LIVE_TIMEOUT)
         if api == "native":
-            request_id = await _send_native(connection, name)
+            request_id = await _send_native(connection, name, native_api_format)
         else:
             request_id = await _send(connection.client(), name, api)
     except Exception as exc:
@@ -63,18 +67,19 @@ async def _probe(options: ConnectionOptions, settings: Settings, model: str) -> 
             await connection.aclose()
     took = time.monotonic() - started
     label = _API_LABELS[api]
-    where = f"opc-request-id {request_id}" if request_id else "no opc-request-id"
-    return Check("live request", "pass", f"{name} answered over {label} in {took:.1f} s ({where})")
+    # The native model (the Model interface) does not surface response headers.
+    where = f" (opc-request-id {request_id})" if request_id else ""
+    return Check("live request", "pass", f"{name} answered over {label} in {took:.1f} s{where}")
 
 
-async def _send_native(connection: OCIConnection, name: str) -> str | None:
+async def _send_native(connection: OCIConnection, name: str, api_format: str | None) -> str | None:
     """The request through :class:`OCINativeModel`, as ``OCIProvider`` would send it."""
     from agents import ModelSettings
     from agents.models.interface import ModelTracing
 
     from ..native.model import OCINativeModel
 
-    model = OCINativeModel(name, _connection=connection)
+    model = OCINativeModel(name, api_format=cast(Any, api_format), _connection=connection)
     await model.get_response(None, _PROMPT, ModelSettings(max_tokens=_MAX_TOKENS), [], None, [],
                              ModelTracing.DISABLED)
     return None  # the Model interface does not surface response headers

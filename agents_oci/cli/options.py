@@ -14,8 +14,10 @@ import click
 
 from ..config.precedence import AUTH_TYPES
 from ..connection import ConnectionOptions
+from ..routing import API_FORMATS
 
-__all__ = ["FLAGS_BY_KEYWORD", "KEYWORDS", "connection_flags", "connection_options"]
+__all__ = ["FLAGS_BY_KEYWORD", "KEYWORDS", "connection_flags", "connection_options",
+           "native_format_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,8 +33,19 @@ _FLAGS: Final[tuple[tuple[str, str], ...]] = (
     ("--base-url", "A custom endpoint, e.g. the emulator's http://127.0.0.1:PORT/openai/v1."),
 )
 KEYWORDS: Final = tuple(flag[2:].replace("-", "_") for flag, _ in _FLAGS)
-FLAGS_BY_KEYWORD: Final = {kw: flag for kw, (flag, _) in zip(KEYWORDS, _FLAGS, strict=True)}
+FLAGS_BY_KEYWORD: Final = {
+    **{kw: flag for kw, (flag, _) in zip(KEYWORDS, _FLAGS, strict=True)},
+    "native_api_format": "--native-api-format",
+}
 """``config_file`` -> ``--config-file``: the keyword each flag sets."""
+
+native_format_option: Final = click.option(
+    "--native-api-format", type=click.Choice(API_FORMATS, case_sensitive=False), default=None,
+    help="The request format of OCI's native chat API, for endpoint OCIDs and native:NAME "
+         "(default: COHERE for cohere.* models and endpoint OCIDs, else GENERIC). A dedicated "
+         "endpoint hosting a Llama or other non-Cohere model needs GENERIC.",
+)
+"""``--native-api-format``: ``OCIProvider(native_api_format=...)`` on the command line."""
 
 
 def connection_options(command: F) -> F:

@@ -25,8 +25,18 @@ from .options import FLAGS_BY_KEYWORD
 __all__ = ["for_cli"]
 
 _NO_FLAG: Final = {"api_key": "OCI_GENAI_API_KEY"}
+_PYTHON_ONLY: Final = {"openai_client": "OCIProvider(openai_client=...) in Python"}
+# Keywords the command line has no counterpart for: named as Python code.
 _NAMES: Final = "|".join(sorted({*FLAGS_BY_KEYWORD, *_NO_FLAG}, key=len, reverse=True))
 _ARGUMENT: Final = re.compile(rf"\bargument ({_NAMES})\b")
+_UNSETTABLE: Final = "signer|api_key|auth|openai_client"
+_UNSETTABLE_SOURCE: Final = re.compile(
+    rf"\bargument (?:{_UNSETTABLE}), |, argument (?:{_UNSETTABLE})\b(?=[,).;]|$)"
+)
+# In a list of sources (``argument auth_type, argument signer, ...``): sources
+# no flag can set are left out on the command line (the API key's environment
+# variable is listed in its own place).
+_PYTHON_KEYWORD: Final = re.compile(rf"(?<![\w.-])({'|'.join(_PYTHON_ONLY)})=(?![\w'\"])")
 # `name=` then an optional value: 'quoted', "quoted" or a bare word (OCIDs, paths, `...`).
 _KEYWORD: Final = re.compile(rf"(?<![\w.-])({_NAMES})=('[^']*'|\"[^\"]*\"|[^\s,;)`]+)?")
 _QUOTED: Final = re.compile(r"""(?<![\w=])('[^'\n]*'|"[^"\n]*")""")
@@ -70,5 +80,7 @@ def for_cli(text: str) -> str:
         held.append(found[0])
         return f"\x00{len(held) - 1}\x00"
 
-    rewritten = _KEYWORD.sub(_keyword, _ARGUMENT.sub(_argument, _QUOTED.sub(hold, text)))
+    text = _UNSETTABLE_SOURCE.sub("", _QUOTED.sub(hold, text))
+    text = _PYTHON_KEYWORD.sub(lambda found: _PYTHON_ONLY[found[1]], text)
+    rewritten = _KEYWORD.sub(_keyword, _ARGUMENT.sub(_argument, text))
     return _HELD.sub(lambda found: held[int(found[1])], rewritten)

@@ -212,7 +212,7 @@ def principal_conflict(args: Mapping[str, str], auth: Sourced[AuthType]) -> None
         raise ConflictingArgumentsError(
             f"auth_type {auth.value!r} (from {auth.source}) reads no config file or profile, "
             f"so {keywords} would be ignored. Fix: drop {keywords}, or use "
-            "auth_type='api_key' or 'security_token' to sign with a profile."
+            "auth_type='api_key' or auth_type='security_token' to sign with a profile."
         )
 
 

@@ -66,8 +66,8 @@ def _arguments(values: Mapping[str, object]) -> Arguments:
             # credentials): error reporters capture locals.
             del values, value
             raise InvalidConfigValueError(
-                f"{keyword}= is {got}, not a usable {keyword}. Fix: pass a non-empty string, "
-                f"or leave it out (None) to fall back to: {rest}."
+                f"{keyword}= is {got}, not a usable value. Fix: pass a non-empty string, "
+                f"or leave it out to fall back to: {rest}."
             )
         passed[keyword] = value
     return passed

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from agents.exceptions import UserError
 
+from ..routing import API_FORMATS, ApiFormat
 from .coherev2 import coherev2_request
 
 __all__ = [
@@ -32,8 +33,6 @@ __all__ = [
     "request_body",
 ]
 
-ApiFormat = Literal["COHERE", "COHEREV2", "GENERIC"]
-API_FORMATS: Final = ("COHERE", "COHEREV2", "GENERIC")
 
 
 class UnsupportedContentError(UserError):
