@@ -460,6 +460,23 @@ def test_an_explicit_profile_keyword_beats_an_environment_auth_mode(
     assert s.api_key.value is None
 
 
+@pytest.mark.parametrize("variables", [
+    {"OCI_GENAI_API_KEY": "sk-left-over-in-the-shell"},
+    {"OCI_CLI_AUTH": "instance_principal", "OCI_GENAI_API_KEY": "sk-left-over-in-the-shell"},
+])
+def test_an_explicit_auth_type_says_which_environment_sources_it_beat(
+    env: Env, variables: dict[str, str]
+) -> None:
+    env.write("[DEFAULT]\n" + API_KEY)
+    s = env.resolve(variables, auth_type="api_key")
+    assert s.auth_type.value == "api_key" and s.api_key.value is None
+    unused = " and ".join(f"environment {n}" for n in ("OCI_CLI_AUTH", "OCI_GENAI_API_KEY")
+                          if n in variables)
+    assert s.auth_type.source == f"argument auth_type; {unused} set but not used"
+    assert "sk-left-over" not in repr(s)
+    assert env.resolve({}, auth_type="api_key").auth_type.source == "argument auth_type"
+
+
 # --- required entries, malformed files ---------------------------------------
 
 

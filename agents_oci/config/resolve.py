@@ -123,6 +123,10 @@ def resolve(
     if world.overridden:  # say which source won, and over what (doctor prints it)
         auth = Sourced(auth.value, f"{auth.source}; {' and '.join(world.explicit_profile)} "
                        f"passed, so {' and '.join(world.overridden)} ignored")
+    elif auth.source.startswith("argument"):
+        unused = _unused_environment(world.environ, auth.source)
+        if unused:  # an explicit auth_type= beat a variable left in the shell: say so
+            auth = Sourced(auth.value, f"{auth.source}; {' and '.join(unused)} set but not used")
     world.auth = auth.value
     if world.principal:
         principal_conflict(args, auth)
@@ -148,3 +152,16 @@ def resolve(
         home=home,
         api_key=Sourced(None, f"not used by {auth.value} auth") if key is None else key,
     )
+
+
+def _unused_environment(environ: Mapping[str, str], winner: str) -> list[str]:
+    """The auth row's environment sources that hold a value but lost to ``winner``.
+
+    Names only, never values (one of them is the API key).
+    """
+    sources = ROWS["auth_type"].sources
+    names = [str(s) for s in sources]
+    later = sources[names.index(winner) + 1:] if winner in names else ()
+    return [str(s) for s in later
+            if s.kind in ("environment", "bearer_environment") and s.name
+            and environ.get(s.name, "").strip()]
