@@ -7,11 +7,10 @@ credentials, compartment and project.
 
 from __future__ import annotations
 
-import copy
-import os
 from collections.abc import Iterator
 
 import pytest
+from emulator_state import clean_slate
 
 from agents_oci.testing import OCIEmulator
 
@@ -24,11 +23,6 @@ def emu() -> Iterator[OCIEmulator]:
 
 @pytest.fixture(autouse=True)
 def clean(emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.startswith(("OCI_", "OPENAI_")):
-            monkeypatch.delenv(name)
-    emu.reset()
-    rules = copy.deepcopy(vars(emu.rules))
-    yield
-    for name, value in rules.items():
-        setattr(emu.rules, name, value)
+    """Each test starts from a clean slate (see tests/emulator_state.py)."""
+    with clean_slate(emu, monkeypatch):
+        yield

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
+from emulator_state import clean_slate
 
 from agents_oci.testing import OCIEmulator
 
@@ -40,9 +41,6 @@ def emu() -> Iterator[OCIEmulator]:
 
 @pytest.fixture(autouse=True)
 def clean(emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.startswith(("OCI_", "OPENAI_")):
-            monkeypatch.delenv(name)
-    emu.reset()
-    yield
-    emu.faults.clear()
+    """Each test starts from a clean slate (see tests/emulator_state.py)."""
+    with clean_slate(emu, monkeypatch):
+        yield

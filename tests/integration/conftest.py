@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import copy
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from emulator_state import clean_slate
 
 from agents_oci.testing import OCIEmulator
 
@@ -26,18 +25,9 @@ def emu() -> Iterator[OCIEmulator]:
 
 @pytest.fixture(autouse=True)
 def clean(emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts with an empty journal and no OCI_/OPENAI_ variables of the host."""
-    for name in list(os.environ):
-        if name.startswith(("OCI_", "OPENAI_")):
-            monkeypatch.delenv(name)
-    emu.reset()
-    rules = copy.deepcopy(vars(emu.rules))
-    yield
-    for name, value in rules.items():
-        setattr(emu.rules, name, value)
-    # A test may have revoked every token issued so far: give the SESSION
-    # profile a fresh one so the next test starts from a working setup.
-    emu.credentials.rotate_session_token()
+    """Each test starts from a clean slate (see tests/emulator_state.py)."""
+    with clean_slate(emu, monkeypatch, fresh_session_token=True):
+        yield
 
 
 @dataclass
