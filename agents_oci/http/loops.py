@@ -210,8 +210,10 @@ def _close_with(loop: asyncio.AbstractEventLoop) -> bool:
         real_close = loop.close
 
         def close() -> None:
-            _close_pools(loop)
-            real_close()
+            try:
+                _close_pools(loop)
+            finally:  # a Ctrl-C during the pools' close still closes the loop
+                real_close()
 
         try:
             loop.close = close  # type: ignore[method-assign]
