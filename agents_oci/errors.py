@@ -15,11 +15,11 @@ from .late_bases import adopt, settle, stand_in
 # The real bases join when agents (or openai) is imported: importing them here
 # would cost `agents-oci doctor` and `--help` ~2.4 s (see late_bases).
 if TYPE_CHECKING:
-    from agents.exceptions import UserError
-    from openai import OpenAIError
+    from agents.exceptions import UserError as _UserErrorBase
+    from openai import OpenAIError as _OpenAIErrorBase
 else:
-    UserError = stand_in("agents.exceptions", "UserError")
-    OpenAIError = stand_in("openai", "OpenAIError")
+    _UserErrorBase = stand_in("agents.exceptions", "UserError")
+    _OpenAIErrorBase = stand_in("openai", "OpenAIError")
 
 __all__ = [
     "OCI_CLI_NOTE",
@@ -48,7 +48,7 @@ OCI_CLI_NOTE: Final = (
 """Appended to every fix that runs an ``oci`` command: a new user may not have it."""
 
 
-class OCIConfigurationError(UserError):
+class OCIConfigurationError(_UserErrorBase):
     """Base class of every agents_oci configuration mistake.
 
     Catch this to handle any setup problem at once::
@@ -58,6 +58,9 @@ class OCIConfigurationError(UserError):
         except OCIConfigurationError as exc:
             print(exc)  # says what is wrong and how to fix it
     """
+
+    run_data = None
+    """The Agents SDK's run details (set by the SDK; None until then, even before the swap)."""
 
     def __init__(self, message: str) -> None:
         settle()
@@ -124,7 +127,7 @@ class UnsupportedHostedToolError(OCIConfigurationError):
     """A hosted tool OCI does not offer, or a hosted tool on a chat completions model."""
 
 
-class IAMRequiredError(OCIConfigurationError, OpenAIError):
+class IAMRequiredError(OCIConfigurationError, _OpenAIErrorBase):
     """An operation OCI serves to IAM-signed requests only (vector store CRUD) met an API key.
 
     Also an ``openai.OpenAIError``: it is raised inside the HTTP client, and the
@@ -134,5 +137,13 @@ class IAMRequiredError(OCIConfigurationError, OpenAIError):
 
 
 if not TYPE_CHECKING:
-    adopt(OCIConfigurationError, UserError)
-    adopt(IAMRequiredError, OpenAIError)
+    adopt(OCIConfigurationError, _UserErrorBase)
+    adopt(IAMRequiredError, _OpenAIErrorBase)
+
+    def __getattr__(name: str) -> object:
+        # `from agents_oci.errors import UserError` worked when this module imported it.
+        if name == "UserError":
+            from agents.exceptions import UserError
+
+            return UserError
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,7 @@ import importlib.abc
 import importlib.machinery
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -72,29 +73,47 @@ def settle() -> None:
 
 
 def _swap(cls: type[BaseException], placeholder: object, real: type[BaseException]) -> None:
-    cls.__bases__ = tuple(real if base is placeholder else base for base in cls.__bases__)
+    try:
+        cls.__bases__ = tuple(real if base is placeholder else base for base in cls.__bases__)
+    except TypeError as exc:  # a real base with another layout (__slots__): never break its import
+        warnings.warn(f"agents_oci: {cls.__name__} cannot become a {real.__name__} subclass "
+                      f"({exc}); catch agents_oci.errors.OCIConfigurationError instead.",
+                      RuntimeWarning, stacklevel=2)
 
 
 def _arrived(module: ModuleType) -> None:
     with _lock:
-        for cls, placeholder, name in _waiting.pop(module.__name__, []):
-            if not hasattr(module, name):  # a module that changed: keep the stand-in
-                continue
-            _swap(cls, placeholder, getattr(module, name))
+        waiting = _waiting.pop(module.__name__, [])
+        # Still importing (another thread's import, seen by settle()), or a module
+        # that no longer has the name: that entry keeps waiting.
+        later = [entry for entry in waiting if not hasattr(module, entry[2])]
+        for cls, placeholder, name in waiting:
+            if hasattr(module, name):
+                _swap(cls, placeholder, getattr(module, name))
+        if later:
+            _waiting[module.__name__] = later
         if not _waiting and _finder in sys.meta_path:
             sys.meta_path.remove(_finder)
 
 
 class _ThenSwap(importlib.abc.Loader):
-    """The module's own loader, then the swap."""
+    """The module's own loader, then the swap; the module keeps its own loader."""
 
     def __init__(self, loader: importlib.abc.Loader) -> None:
         self._loader = loader
+
+    def __getattr__(self, name: str) -> object:  # get_resource_reader, get_source, ...
+        return getattr(self._loader, name)
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return self._loader.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
+        # The real loader from the start: importlib.resources, pkgutil and
+        # tracebacks ask the module's loader, and the module runs under it.
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
         self._loader.exec_module(module)
         _arrived(module)
 

@@ -45,7 +45,7 @@ def route(name: str) -> tuple[str, str]:
             if not model.strip():
                 example = "openai.gpt-5.5-pro" if api == "responses" else "cohere.command-r-plus"
                 raise InvalidModelNameError(
-                    f"Model name {prefix!r} names no model. Write {prefix}MODEL, "
+                    f"Model name {prefix!r} names no model. Fix: write {prefix}MODEL, "
                     f"e.g. '{prefix}{example}'."
                 )
             _check_one_api(name, prefix, model)
@@ -60,15 +60,21 @@ def _check_one_api(name: str, prefix: str, model: str) -> None:
     a 404 that blames the region and the policies.
     """
     for other in _PREFIXES:
-        if model.startswith(other):
-            raise InvalidModelNameError(
-                f"Model name {name!r} asks for two APIs ({prefix!r} and {other!r}). "
-                f"Fix: keep one prefix, e.g. {model!r} or {prefix + model[len(other):]!r}."
-            )
-    if prefix == RESPONSES_PREFIX and model.startswith("cohere.command-r"):
+        if not model.startswith(other):
+            continue
+        inner = model[len(other):]
+        if other == prefix:
+            fix = f"write it once: {prefix + inner!r}" if inner.strip() else f"write {prefix}MODEL"
+            raise InvalidModelNameError(f"Model name {name!r} repeats {prefix!r}. Fix: {fix}.")
+        fix = (f"keep one prefix, e.g. {other + inner!r} or {prefix + inner!r}"
+               if inner.strip() else f"write {prefix}MODEL or {other}MODEL")
+        raise InvalidModelNameError(
+            f"Model name {name!r} asks for two APIs ({prefix!r} and {other!r}). Fix: {fix}."
+        )
+    if prefix == RESPONSES_PREFIX and model.strip().startswith("cohere.command-r"):
         # oci-facts: Cohere R-series models are not served on /openai/v1 at all.
         raise InvalidModelNameError(
-            f"Model {model!r} is served by OCI's native chat API only, not by the "
+            f"Model {model.strip()!r} is served by OCI's native chat API only, not by the "
             f"Responses API. Fix: drop the {RESPONSES_PREFIX!r} prefix; OCIProvider routes "
             "cohere.command-r* names to the native API."
         )

@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import click
 
-from ..routing import NATIVE_PREFIX, RESPONSES_PREFIX, route
+from ..errors import InvalidModelNameError
+from ..routing import RESPONSES_PREFIX, route
 from . import COMMANDS
-from .options import connection_flags, connection_options, native_format_option
+from .options import (
+    connection_flags,
+    connection_options,
+    native_format_misplaced,
+    native_format_option,
+)
+from .wording import for_cli
 
 __all__ = ["chat"]
 
@@ -32,12 +39,14 @@ def chat(model: str, prompt: str, responses: bool, no_stream: bool, instructions
          native_api_format: str | None, **connection: str | None) -> int:
     """Send PROMPT to MODEL on OCI Generative AI and print the answer as it streams."""
     if responses and not model.startswith(RESPONSES_PREFIX):
-        if model.startswith(NATIVE_PREFIX) or route(model)[0] == "native":
-            raise click.UsageError(
-                f"--responses cannot serve {model}: OCI's native chat API serves it "
-                "(cohere.command-r*, endpoint OCIDs, native:NAME). Fix: drop --responses."
-            )
         model = RESPONSES_PREFIX + model
+    try:
+        api = route(model)[0]  # as OCIProvider routes it
+    except InvalidModelNameError as exc:  # refused before any request
+        extra = " (--responses adds the responses: prefix: drop --responses)" if responses else ""
+        raise click.UsageError(f"{for_cli(str(exc))}{extra}") from None
+    if native_api_format is not None and api != "native":
+        raise click.UsageError(native_format_misplaced(model, api))
     from .chat_run import run_chat  # the Agents SDK: imported only to run
 
     return run_chat(model, prompt, connection_flags(connection), stream=not no_stream,

@@ -17,7 +17,7 @@ from ..connection import ConnectionOptions
 from ..routing import API_FORMATS
 
 __all__ = ["FLAGS_BY_KEYWORD", "KEYWORDS", "connection_flags", "connection_options",
-           "native_format_option"]
+           "native_format_misplaced", "native_format_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +46,14 @@ native_format_option: Final = click.option(
          "endpoint hosting a Llama or other non-Cohere model needs GENERIC.",
 )
 """``--native-api-format``: ``OCIProvider(native_api_format=...)`` on the command line."""
+
+
+def native_format_misplaced(model: str, api: str) -> str:
+    """The usage error for ``--native-api-format`` with a model another API serves."""
+    where = "chat completions" if api == "chat" else "the Responses API"
+    return (f"--native-api-format applies to OCI's native chat API only, and {model} goes to "
+            f"{where}. Fix: drop --native-api-format, or write native:{model.split(':')[-1]} "
+            "to use the native API.")
 
 
 def connection_options(command: F) -> F:

@@ -9,7 +9,8 @@ A GenAI API key has no flag (it would show in ``ps``): ``api_key=`` becomes
 its environment variable.
 
 Quoted text is the user's or OCI's, not ours: a path such as
-``'/tmp/profile=x/config'`` or OCI's own message, quoted, is left as it is.
+``'/tmp/profile=x/config'`` or OCI's own message, quoted, is left as it is,
+and so is a shell command in backticks (`` `chmod 600 PATH` ``).
 Only a quote that opens after a space, a bracket or a colon counts (an
 apostrophe inside a word, as in "profile's", does not); a keyword's quoted
 value (``config_file='...'``) is still the keyword's.
@@ -39,7 +40,7 @@ _UNSETTABLE_SOURCE: Final = re.compile(
 _PYTHON_KEYWORD: Final = re.compile(rf"(?<![\w.-])({'|'.join(_PYTHON_ONLY)})=(?![\w'\"])")
 # `name=` then an optional value: 'quoted', "quoted" or a bare word (OCIDs, paths, `...`).
 _KEYWORD: Final = re.compile(rf"(?<![\w.-])({_NAMES})=('[^']*'|\"[^\"]*\"|[^\s,;)`]+)?")
-_QUOTED: Final = re.compile(r"""(?<![\w=])('[^'\n]*'|"[^"\n]*")""")
+_QUOTED: Final = re.compile(r"""(?<![\w=])('[^'\n]*'|"[^"\n]*")|`[^`\n]*`""")
 _HELD: Final = re.compile("\x00(\\d+)\x00")
 
 

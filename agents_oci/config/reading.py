@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import stat
 from dataclasses import dataclass
 from typing import Final
@@ -125,12 +126,13 @@ def denied_fix(path: str) -> str:
     blocked = _first_closed_directory(os.path.dirname(os.path.abspath(path)))
     if blocked is not None:
         return (
-            f"Fix: let this user enter the directory {blocked}: `chmod u+rx {blocked}` as its "
-            "owner (the file itself may be fine)."
+            f"Fix: let this user enter the directory {blocked}: `chmod u+rx "
+            f"{shlex.quote(blocked)}` as its owner (the file itself may be fine)."
         )
+    quoted = shlex.quote(path)  # a path with a space is still one argument
     return (
-        f"Fix: let this user read it: `chmod 600 {path}` as its owner, or "
-        f"`sudo chown $(id -un) {path}` if another user owns it."
+        f"Fix: let this user read it: `chmod 600 {quoted}` as its owner, or "
+        f"`sudo chown $(id -un) {quoted}` if another user owns it."
     )
 
 

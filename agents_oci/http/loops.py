@@ -21,10 +21,15 @@ loop's pool is closed:
   the first time the loop makes a pool, and closes the loop's pools on it
   (gracefully: the loop is stopped but not yet closed) before closing it.
   ``asyncio.run()``, ``asyncio.Runner`` (and so pytest-asyncio) all end with
-  ``loop.close()``;
+  ``loop.close()``. A main-thread loop keeps its pool across
+  ``shutdown_asyncgens()`` for that reason;
+- when a loop of another thread shuts its async generators down: such a
+  thread may end without ever closing its loop (``run_sync`` in a thread per
+  request: measured, 40 threads left 200 fds open when their pools waited for
+  ``loop.close()``), so its pool closes then, as every pool did before;
 - for a loop whose ``close`` cannot be wrapped (a compiled loop such as
-  uvloop's): when the loop shuts its async generators down, since each pool
-  then comes with one, whose ``finally`` closes the pool on its loop;
+  uvloop's): when the loop shuts its async generators down, likewise (each
+  pool comes with one, whose ``finally`` closes the pool on its loop);
 - when a loop is found closed without either (closed through its class):
   on the next new loop, its pool is dropped and its sockets closed directly;
 - at interpreter exit, for loops still open (a ``run_sync`` thread's default
@@ -62,7 +67,9 @@ _OTHER_LOOP_TIMEOUT: Final = 10.0
 class _Entry(Generic[T]):
     value: T
     closer: AsyncGenerator[None, None] | None
-    """None where the loop's ``close`` is wrapped (see the module docstring)."""
+    """Closes the value at ``shutdown_asyncgens()``; None once spent."""
+    keep: bool = False
+    """Kept across ``shutdown_asyncgens()``: a main-thread loop whose ``close`` is wrapped."""
 
 
 class LoopLocal(Generic[T]):
@@ -91,8 +98,8 @@ class LoopLocal(Generic[T]):
             entry = self._values.get(loop)
             stale = [] if entry is not None else self._pop_closed()
             if entry is None:
-                closer = None if _close_with(loop) else self._closer(loop)
-                entry = self._values[loop] = _Entry(self._factory(), closer)
+                keep = _close_with(loop) and threading.current_thread() is threading.main_thread()
+                entry = self._values[loop] = _Entry(self._factory(), self._closer(loop), keep)
                 fresh = True
             else:
                 fresh = False
@@ -113,9 +120,11 @@ class LoopLocal(Generic[T]):
         if entry is None:
             return
         _finish(entry.closer)
+        closing = self._close(entry.value)
         try:
-            loop.run_until_complete(self._close(entry.value))
+            loop.run_until_complete(closing)
         except Exception:  # another loop runs in this thread, or the close failed
+            closing.close()  # never started: no "coroutine was never awaited"
             self._close_directly(entry.value)
 
     async def _closer(self, loop: asyncio.AbstractEventLoop) -> AsyncGenerator[None, None]:
@@ -125,7 +134,12 @@ class LoopLocal(Generic[T]):
             # Still ours only at the loop's shutdown: otherwise the entry was
             # already taken (and closed) by whoever took it.
             with self._lock:
-                entry = self._values.pop(loop, None)
+                entry = self._values.get(loop)
+                if entry is not None and entry.keep and not loop.is_closed():
+                    entry.closer = None  # spent; loop.close() (or the exit) closes the pool
+                    entry = None
+                elif entry is not None:
+                    del self._values[loop]
             if entry is not None:
                 await self._close(entry.value)
 
@@ -199,12 +213,12 @@ _INSTANCES: Final[weakref.WeakSet[LoopLocal[Any]]] = weakref.WeakSet()
 
 _WRAPPED: Final = "_agents_oci_closes_pools"
 _OPEN_LOOPS: Final[weakref.WeakSet[asyncio.AbstractEventLoop]] = weakref.WeakSet()
-_WRAP_LOCK: Final = threading.Lock()
+_wrap_lock = threading.Lock()  # replaced in a forked child (a parent thread may hold it)
 
 
 def _close_with(loop: asyncio.AbstractEventLoop) -> bool:
     """Make ``loop.close()`` close the loop's pools first; False where it cannot be wrapped."""
-    with _WRAP_LOCK:
+    with _wrap_lock:
         if loop.__dict__.get(_WRAPPED) if hasattr(loop, "__dict__") else False:
             return True
         real_close = loop.close
@@ -240,6 +254,8 @@ def _close_at_exit() -> None:
 
 
 def _forget_all_in_child() -> None:
+    global _wrap_lock
+    _wrap_lock = threading.Lock()
     for instance in list(_INSTANCES):
         instance._after_fork()
 

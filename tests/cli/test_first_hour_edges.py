@@ -38,6 +38,12 @@ def runs(emu: OCIEmulator) -> dict[str, Run]:
         "auth_bogus": (command("doctor", *connection, "--auth-type", "bogus"), None),
         "empty_profile": (command("doctor", *connection, "--profile", ""), None),
         "responses_only": (command("chat", "openai.gpt-5.5-pro", "hi", *connection), None),
+        "format_on_chat": (command("chat", LLAMA, "hi", "--native-api-format", "cohere",
+                                   *connection), None),
+        "format_without_live": (command("doctor", *connection, "--native-api-format", "generic"),
+                                None),
+        "repeated_prefix": (command("chat", "responses:responses:openai.gpt-5.5", "hi",
+                                    *connection), None),
         # A failed run: our error: and fix: lines, without the SDK's own log line first.
         "failed_stream": (command("chat", "responses:openai.gpt-5.5", "hi", *connection), None),
         "failed_whole": (command("chat", "responses:openai.gpt-5.5", "hi", "--no-stream",
@@ -94,3 +100,18 @@ def test_a_failed_chat_says_it_once(runs: dict[str, Run]) -> None:
         assert done.stderr.startswith("error: "), (job, done.stderr)
         assert "Error getting response" not in done.stderr
         assert "Error streaming response" not in done.stderr
+
+
+def test_flags_and_names_that_cannot_apply_are_refused_before_any_request(
+    runs: dict[str, Run],
+) -> None:
+    # The review of the first pass: --native-api-format on a chat-completions
+    # model was silently ignored; a repeated prefix was called "two APIs".
+    on_chat = runs["format_on_chat"]
+    assert on_chat.returncode == 2 and "applies to OCI's native chat API only" in on_chat.stderr
+    assert "native:meta.llama-3.3-70b-instruct" in on_chat.stderr
+    alone = runs["format_without_live"]
+    assert alone.returncode == 2 and "--live" in alone.stderr, alone.output
+    repeated = runs["repeated_prefix"]
+    assert repeated.returncode == 2, repeated.output
+    assert "repeats 'responses:'" in repeated.stderr and "'responses:openai.gpt-5.5'" in repeated.stderr

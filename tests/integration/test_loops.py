@@ -8,6 +8,8 @@ their local port, whatever the HTTP library keeps inside.
 from __future__ import annotations
 
 import asyncio
+import gc
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +17,7 @@ import sys
 import textwrap
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -101,33 +104,84 @@ def test_a_loop_closed_by_hand_has_its_pool_dropped_and_closed_by_the_next_loop(
 # -- keep-alive across Runner.run_sync, pools closed with loop.close()
 
 
-def test_consecutive_run_sync_calls_reuse_one_connection_until_the_loop_closes(
+_RUN_SYNC_TIMES = """
+import json, socket, sys
+from agents import Agent, RunConfig, Runner, set_tracing_disabled
+from agents_oci import OCIProvider
+set_tracing_disabled(True)
+opened = 0
+connect = socket.socket.connect
+def counting(self, address):  # asyncio's sock_connect starts every connection here
+    global opened
+    opened += 1
+    return connect(self, address)
+socket.socket.connect = counting
+config_file, base_url, model = sys.argv[1:4]
+oci = OCIProvider(config_file=config_file, base_url=base_url)
+config = RunConfig(model_provider=oci)
+for _ in range(5):
+    assert Runner.run_sync(Agent(name="again", model=model), "hi", run_config=config).final_output
+print(json.dumps({"runs": 5, "connections": opened}))
+"""
+
+
+def test_consecutive_run_sync_calls_on_the_main_thread_reuse_one_connection(
     emu: OCIEmulator,
 ) -> None:
     # run_sync runs every call on the thread's default loop and shuts its async
     # generators down after each: a pool closed then cost each call a new
     # connection (10 calls, 10 connections; on OCI a TLS handshake each).
-    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
-    agent = Agent(name="again", model=CHAT_MODEL)
-    config = RunConfig(model_provider=oci)
-    before = client_ports(emu.port)
-    seen: list[set[int]] = []
-    after_close: list[set[int]] = []
-
-    def runs() -> None:  # a thread of its own: a default loop of its own
-        for _ in range(5):
-            assert Runner.run_sync(agent, "hi", run_config=config).final_output
-            seen.append(client_ports(emu.port) - before)
-        asyncio.get_event_loop_policy().get_event_loop().close()
-        after_close.append(client_ports(emu.port) - before)
-
-    thread = threading.Thread(target=runs)
-    thread.start()
-    thread.join(120)
-    assert len(seen) == 5, seen
-    assert all(ports == seen[0] and len(ports) == 1 for ports in seen), seen
-    assert after_close == [set()]  # loop.close() closed the pool on its loop
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "OPENAI_"))}
+    done = subprocess.run(
+        [sys.executable, "-X", "dev", "-c", _RUN_SYNC_TIMES, emu.config_file, emu.base_url,
+         CHAT_MODEL], capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"runs": 5, "connections": 1}
+    assert "unclosed transport" not in done.stderr, done.stderr  # closed at exit
     assert len(emu.journal.entries) == 5
+
+
+def test_run_sync_in_a_thread_per_job_leaves_no_connection_behind(emu: OCIEmulator) -> None:
+    # A thread's default loop is never closed by run_sync: its pool closes when
+    # the run shuts the loop's async generators down (40 threads left 200 fds
+    # open while the pools waited for a loop.close() that never came).
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    agent = Agent(name="threaded", model=CHAT_MODEL)
+    config = RunConfig(model_provider=oci)
+    before, fds = client_ports(emu.port), fd_count()
+
+    def job() -> None:
+        assert Runner.run_sync(agent, "hi", run_config=config).final_output
+
+    for _ in range(40):
+        thread = threading.Thread(target=job)
+        thread.start()
+        thread.join(60)
+    gc.collect()
+    assert not client_ports(emu.port) - before
+    assert fd_count() - fds <= 8, (fds, fd_count())
+    assert len(emu.journal.entries) == 40
+
+
+def test_a_loop_closed_inside_another_running_loop_closes_its_pool_without_warnings(
+    emu: OCIEmulator,
+) -> None:
+    oci = OCIProvider(**auth_for(emu, "api_key").keywords)
+    before = client_ports(emu.port)
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(ask(oci))
+
+    async def close_it() -> None:  # this loop runs: the other cannot run its pool's close
+        loop.close()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        asyncio.run(close_it())
+        gc.collect()
+    assert loop.is_closed()
+    assert not client_ports(emu.port) - before  # closed directly
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], caught
 
 
 def test_a_loop_closed_by_asyncio_run_closes_its_pool_gracefully(emu: OCIEmulator) -> None:

@@ -100,3 +100,43 @@ def test_a_stand_in_for_a_module_already_loaded_is_swapped_at_once() -> None:
     assert Late.__bases__ == (subprocess.SubprocessError,)
     with pytest.raises(subprocess.SubprocessError):
         raise Late("x")
+
+
+def test_the_real_modules_keep_their_own_loaders_and_resources() -> None:
+    out = _fresh("""
+        import importlib.resources, pkgutil
+        import agents_oci.errors
+        import openai, agents.exceptions
+        print(type(openai.__loader__).__name__, type(openai.__spec__.loader).__name__)
+        print(importlib.resources.files("openai").joinpath("py.typed").is_file(),
+              pkgutil.get_data("openai", "py.typed") is not None)
+        from agents_oci.errors import UserError
+        print(UserError is agents.exceptions.UserError)
+    """)
+    assert out.splitlines() == ["SourceFileLoader SourceFileLoader", "True True", "True"]
+
+
+def test_an_error_made_before_the_swap_has_the_sdks_run_data() -> None:
+    out = _fresh("""
+        from agents_oci.errors import MissingCompartmentError
+        early = MissingCompartmentError("no compartment. Fix: pass one.")
+        print(early.run_data)
+    """)
+    assert out == "None"
+
+
+def test_a_module_seen_half_imported_keeps_the_class_waiting() -> None:
+    # Another thread is importing openai: it is in sys.modules without
+    # OpenAIError yet, and settle() runs then. The swap must still happen later.
+    out = _fresh("""
+        import sys, types
+        from agents_oci import late_bases
+        from agents_oci.errors import IAMRequiredError, OCIConfigurationError
+        half = types.ModuleType("openai")
+        sys.modules["openai"] = half
+        OCIConfigurationError("made while openai is half imported")  # settle()
+        del sys.modules["openai"]
+        import openai
+        print(issubclass(IAMRequiredError, openai.OpenAIError))
+    """)
+    assert out == "True"
