@@ -221,13 +221,24 @@ def _close_with(loop: asyncio.AbstractEventLoop) -> bool:
     with _wrap_lock:
         if loop.__dict__.get(_WRAPPED) if hasattr(loop, "__dict__") else False:
             return True
-        real_close = loop.close
+        # Only a weak reference to the loop: the wrapper lives on the loop, and a
+        # cycle would keep a dropped loop (and its selector's fds) until the next
+        # garbage collection instead of freeing it when its last user lets go.
+        own = loop.__dict__.get("close") if hasattr(loop, "__dict__") else None
+        closing = type(loop).close
+        target = weakref.ref(loop)
 
         def close() -> None:
+            current = target()
+            if current is None:
+                return
             try:
-                _close_pools(loop)
+                _close_pools(current)
             finally:  # a Ctrl-C during the pools' close still closes the loop
-                real_close()
+                if own is not None:
+                    own()
+                else:
+                    closing(current)
 
         try:
             loop.close = close  # type: ignore[method-assign]
