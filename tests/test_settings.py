@@ -194,7 +194,9 @@ def test_named_profile_inherits_from_default(env: Env) -> None:
 def test_auth_argument_wins_over_environment(env: Env) -> None:
     env.write(f"[DEFAULT]\n{SESSION}")
     s = env.resolve({"OCI_CLI_AUTH": "api_key"}, auth_type="security_token")
-    assert s.auth_type == Sourced("security_token", "argument auth_type")
+    assert s.auth_type == Sourced("security_token", "argument auth_type; environment OCI_CLI_AUTH set but not used")
+    same = env.resolve({"OCI_CLI_AUTH": "security_token"}, auth_type="security_token")
+    assert same.auth_type == Sourced("security_token", "argument auth_type")  # agreed: no note
 
 
 def test_auth_environment_wins_over_inference(api_key: Env) -> None:
@@ -648,7 +650,7 @@ def test_signer_reads_no_profile_and_reports_itself() -> None:
         environ={"OCI_CLI_AUTH": "api_key", "OCI_COMPARTMENT_ID": "ocid1.compartment.oc1..aa"},
         principal_region=lambda auth: "eu-frankfurt-1" if auth == "signer" else None,
     )
-    assert s.auth_type == Sourced("signer", "argument signer")
+    assert s.auth_type == Sourced("signer", "argument signer; environment OCI_CLI_AUTH set but not used")
     assert s.region == Sourced("eu-frankfurt-1", "principal signer")
     assert s.config_file.value is None
     assert s.compartment_id == Sourced("ocid1.compartment.oc1..aa", "environment OCI_COMPARTMENT_ID")
@@ -681,7 +683,7 @@ DEPLOYMENT_URL = (
 def test_genai_api_key_argument_reads_no_profile_and_needs_no_compartment() -> None:
     s = resolve(api_key=KEY, region="us-ashburn-1", environ={"OCI_CLI_AUTH": "api_key"},
                 home="/nonexistent")
-    assert s.auth_type == Sourced("genai_api_key", "argument api_key")
+    assert s.auth_type == Sourced("genai_api_key", "argument api_key; environment OCI_CLI_AUTH set but not used")
     assert s.api_key == Sourced(KEY, "argument api_key")
     assert s.compartment_id.value is None and s.config_file.value is None
     assert KEY not in repr(s) and KEY not in str(s.describe())

@@ -124,7 +124,7 @@ def resolve(
         auth = Sourced(auth.value, f"{auth.source}; {' and '.join(world.explicit_profile)} "
                        f"passed, so {' and '.join(world.overridden)} ignored")
     elif auth.source.startswith("argument"):
-        unused = _unused_environment(world.environ, auth.source)
+        unused = _unused_environment(world.environ, auth.source, auth.value)
         if unused:  # an explicit auth_type= beat a variable left in the shell: say so
             auth = Sourced(auth.value, f"{auth.source}; {' and '.join(unused)} set but not used")
     world.auth = auth.value
@@ -154,14 +154,22 @@ def resolve(
     )
 
 
-def _unused_environment(environ: Mapping[str, str], winner: str) -> list[str]:
-    """The auth row's environment sources that hold a value but lost to ``winner``.
+def _unused_environment(environ: Mapping[str, str], winner: str, chosen: str) -> list[str]:
+    """The auth row's environment sources that would have chosen another mode than ``winner``.
 
     Names only, never values (one of them is the API key).
     """
     sources = ROWS["auth_type"].sources
     names = [str(s) for s in sources]
     later = sources[names.index(winner) + 1:] if winner in names else ()
-    return [str(s) for s in later
-            if s.kind in ("environment", "bearer_environment") and s.name
-            and environ.get(s.name, "").strip()]
+    unused = []
+    for source in later:
+        value = environ.get(source.name or "", "").strip() if source.kind in (
+            "environment", "bearer_environment") else ""
+        if not value:
+            continue
+        mode = ("genai_api_key" if source.kind == "bearer_environment"
+                else value.lower().replace("-", "_"))
+        if mode != chosen:
+            unused.append(str(source))
+    return unused
