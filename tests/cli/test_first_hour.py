@@ -59,7 +59,7 @@ def test_doctor_offline_checks_import_neither_the_agents_sdk_nor_openai(
         assert done.returncode == status, done.output
         imported = _imported(done.stderr)
         assert "agents_oci.config.resolve" in imported, args
-        assert not {"agents", "openai"} & imported, args
+        assert not {"agents", "openai", "oci"} & imported, args  # oci: 0.39 s of 0.83 s
 
 
 @pytest.fixture(scope="module")
