@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "agents_oci"
 # Lower number = lower layer. A module may import its own layer or lower ones.
 LAYERS = {
     "errors": 0,
-    "late_bases": -1,  # errors get their agents/openai bases late (issue 15, item 13)
+    "late_bases": -1,
+    "forks": -1,  # what a forked child resets: auth and http both register  # errors get their agents/openai bases late (issue 15, item 13)
     "config": 1,
     "auth": 2,
     "http": 3,

@@ -41,14 +41,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-import os
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any, Final
 
 from ..errors import CredentialsError
+from ..forks import reset_in_child
 from .credentials import CredentialSource, SigningKey
 
 __all__ = [
@@ -104,7 +103,7 @@ class Refresher:
         self._key: SigningKey | None = None
         self.refresh_count = 0
         """Completed refreshes (forced or not); for tests and diagnostics."""
-        _INSTANCES.add(self)
+        reset_in_child(self)
 
     @property
     def can_refresh(self) -> bool:
@@ -300,19 +299,6 @@ def _settle(future: concurrent.futures.Future[SigningKey], outcome: Any) -> None
             future.set_result(outcome)
     except concurrent.futures.InvalidStateError:
         pass
-
-
-_INSTANCES: Final[weakref.WeakSet[Refresher]] = weakref.WeakSet()
-# Process-wide on purpose: a fork copies every refresher, and each must reset in the child.
-
-
-def _reset_all_in_child() -> None:
-    for refresher in list(_INSTANCES):
-        refresher._after_fork()
-
-
-if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
-    os.register_at_fork(after_in_child=_reset_all_in_child)
 
 
 def _log_background_failure(future: concurrent.futures.Future[SigningKey]) -> None:

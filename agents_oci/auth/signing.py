@@ -20,7 +20,6 @@ import email.utils
 import hashlib
 import os
 import threading
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from typing import Final, TypeVar
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+from ..forks import reset_in_child
 
 __all__ = ["BODY_METHODS", "Placement", "SigningInput", "rsa_sign", "sign", "signing_input"]
 
@@ -164,7 +165,7 @@ class Placement:
         self._in_flight = 0
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self._pool_pid = 0
-        _PLACEMENTS.add(self)
+        reset_in_child(self)
 
     def _after_fork(self) -> None:
         self._lock = threading.Lock()
@@ -199,19 +200,6 @@ class Placement:
                 )
                 self._pool_pid = os.getpid()
             return self._pool
-
-
-_PLACEMENTS: Final[weakref.WeakSet[Placement]] = weakref.WeakSet()
-# Process-wide on purpose: a fork copies every placement, and each must reset in the child.
-
-
-def _reset_all_in_child() -> None:
-    for placement in list(_PLACEMENTS):
-        placement._after_fork()
-
-
-if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
-    os.register_at_fork(after_in_child=_reset_all_in_child)
 
 
 def _default_workers() -> int:

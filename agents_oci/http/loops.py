@@ -48,12 +48,13 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
-import os
 import threading
 import weakref
 from collections.abc import AsyncGenerator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
+
+from ..forks import reset_in_child
 
 __all__ = ["LoopLocal", "close_sockets"]
 
@@ -88,6 +89,7 @@ class LoopLocal(Generic[T]):
         self._values: dict[asyncio.AbstractEventLoop, _Entry[T]] = {}
         self._lock = threading.Lock()  # loops in several threads may share us
         _INSTANCES.add(self)
+        reset_in_child(self)
 
     async def get(self) -> T:
         loop = asyncio.get_running_loop()
@@ -172,6 +174,8 @@ class LoopLocal(Generic[T]):
 
     def _after_fork(self) -> None:
         """In a forked child: drop every inherited value, closing the child's copies."""
+        global _wrap_lock
+        _wrap_lock = threading.Lock()  # the module's, too: any instance may reset it
         self._lock = threading.Lock()  # another parent thread may have held it at fork
         entries, self._values = self._values, {}
         for entry in entries.values():
@@ -208,8 +212,7 @@ def close_sockets(pool: Any) -> None:
 
 
 _INSTANCES: Final[weakref.WeakSet[LoopLocal[Any]]] = weakref.WeakSet()
-# Process-wide on purpose: a fork copies every instance, and the child must
-# drop them all before it makes a request.
+# Every instance, for closing a loop's pools when the loop closes.
 
 _WRAPPED: Final = "_agents_oci_closes_pools"
 _OPEN_LOOPS: Final[weakref.WeakSet[asyncio.AbstractEventLoop]] = weakref.WeakSet()
@@ -264,12 +267,3 @@ def _close_at_exit() -> None:
         _close_pools(loop)
 
 
-def _forget_all_in_child() -> None:
-    global _wrap_lock
-    _wrap_lock = threading.Lock()
-    for instance in list(_INSTANCES):
-        instance._after_fork()
-
-
-if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
-    os.register_at_fork(after_in_child=_forget_all_in_child)

@@ -186,23 +186,32 @@ def test_wrong_key_passphrase_keeps_key_and_passphrase_unreachable(
 # --- defect 5: base_url credentials --------------------------------------------------------
 
 
-@pytest.mark.parametrize("where", ["argument", "environment"])
-def test_base_url_with_userinfo_is_refused_with_the_fix(
+def _refused_base_url(
     emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-    where: str,
-) -> None:
-    url = emu.base_url.replace("http://", f"http://gateway-user:{SECRET}@")
+    where: str, url: str,
+) -> pytest.ExceptionInfo[InvalidConfigValueError]:
+    """``url`` as an argument or from OCI_GENAI_BASE_URL: refused, and nothing sent."""
     with debug_logs(caplog), pytest.raises(InvalidConfigValueError) as caught:
         if where == "argument":
             OCIProvider(config_file=emu.config_file, base_url=url)
         else:
             monkeypatch.setenv("OCI_GENAI_BASE_URL", url)
             OCIProvider(config_file=emu.config_file)
+    assert not emu.journal.entries
+    return caught
+
+
+@pytest.mark.parametrize("where", ["argument", "environment"])
+def test_base_url_with_userinfo_is_refused_with_the_fix(
+    emu: OCIEmulator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    where: str,
+) -> None:
+    url = emu.base_url.replace("http://", f"http://gateway-user:{SECRET}@")
+    caught = _refused_base_url(emu, monkeypatch, caplog, where, url)
     message = str(caught.value)
     assert "***@" in message and "user:password@" in message and "Fix:" in message
     passed_as = ("base_url",) if where == "argument" else ()
     assert_absent([SECRET], error_surfaces(caught.value, passed_as=passed_as), caplog.text)
-    assert not emu.journal.entries
 
 
 @pytest.mark.parametrize("where", ["argument", "environment"])
@@ -214,17 +223,11 @@ def test_base_url_with_a_query_or_fragment_is_refused_and_its_secret_hidden(
     # openai appends each path after base_url: `/v1?token=Xchat/completions`, a 404 on
     # every request, with the token in httpx's INFO log line of each.
     url = f"{emu.base_url}{tail}"
-    with debug_logs(caplog), pytest.raises(InvalidConfigValueError) as caught:
-        if where == "argument":
-            OCIProvider(config_file=emu.config_file, base_url=url)
-        else:
-            monkeypatch.setenv("OCI_GENAI_BASE_URL", url)
-            OCIProvider(config_file=emu.config_file)
+    caught = _refused_base_url(emu, monkeypatch, caplog, where, url)
     message = str(caught.value)
     assert "query string" in message and "Fix: remove everything from `?`" in message
     passed_as = ("base_url",) if where == "argument" else ()
     assert_absent([SECRET], error_surfaces(caught.value, passed_as=passed_as), caplog.text)
-    assert not emu.journal.entries
 
 
 def test_the_searcher_finds_a_secret_held_in_a_local() -> None:

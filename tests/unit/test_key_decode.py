@@ -34,7 +34,7 @@ FILES = {
     "ec": _pem(EC),
     "public": RSA.public_key().public_bytes(serialization.Encoding.PEM,
                                             serialization.PublicFormat.SubjectPublicKeyInfo),
-    "garbage": b"-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----",
+    "garbage": b"-----BEGIN " + b"PRIVATE KEY-----\nnot base64 at all\n-----END " + b"PRIVATE KEY-----",
     "empty": b"",
 }
 
