@@ -15,9 +15,9 @@ from ..errors import InvalidModelNameError
 from ..routing import RESPONSES_PREFIX, route
 from . import COMMANDS
 from .options import (
+    check_native_format,
     connection_flags,
     connection_options,
-    native_format_misplaced,
     native_format_option,
 )
 from .wording import for_cli
@@ -41,12 +41,11 @@ def chat(model: str, prompt: str, responses: bool, no_stream: bool, instructions
     if responses and not model.startswith(RESPONSES_PREFIX):
         model = RESPONSES_PREFIX + model
     try:
-        api = route(model)[0]  # as OCIProvider routes it
+        route(model)  # as OCIProvider routes it
     except InvalidModelNameError as exc:  # refused before any request
         extra = " (--responses adds the responses: prefix: drop --responses)" if responses else ""
         raise click.UsageError(f"{for_cli(str(exc))}{extra}") from None
-    if native_api_format is not None and api != "native":
-        raise click.UsageError(native_format_misplaced(model, api))
+    check_native_format(model, native_api_format)
     from .chat_run import run_chat  # the Agents SDK: imported only to run
 
     return run_chat(model, prompt, connection_flags(connection), stream=not no_stream,

@@ -19,14 +19,13 @@ from rich.console import Console
 from ..auth.credentials import InsecureKeyFileWarning
 from ..config.settings import Settings
 from ..connection import ConnectionOptions, resolve_connection
-from ..errors import InvalidModelNameError, OCIConfigurationError
-from ..routing import route
+from ..errors import OCIConfigurationError
 from . import COMMANDS
 from .credential_checks import credential_checks
 from .options import (
+    check_native_format,
     connection_flags,
     connection_options,
-    native_format_misplaced,
     native_format_option,
 )
 from .output import err_console, out_console, progress
@@ -61,8 +60,7 @@ def doctor(live_model: str | None, as_json: bool, native_api_format: str | None,
     Exits 0 when every check passes (warnings allowed) and 1 otherwise.
     Secrets (pass phrases, keys, tokens) are never printed.
     """
-    if native_api_format is not None:
-        _check_native_format(live_model)
+    check_native_format(live_model, native_api_format)
     report = examine(connection_flags(connection), live_model, os.environ, err_console(),
                      native_api_format=native_api_format)
     if as_json:
@@ -70,18 +68,6 @@ def doctor(live_model: str | None, as_json: bool, native_api_format: str | None,
     else:
         render_text(report, out_console())
     return 0 if report.ok else 1
-
-
-def _check_native_format(live_model: str | None) -> None:
-    if live_model is None:
-        raise click.UsageError("--native-api-format shapes the --live request: pass --live MODEL "
-                               "too, or drop --native-api-format.")
-    try:
-        api = route(live_model)[0]
-    except InvalidModelNameError:
-        return  # the live check reports the name itself
-    if api != "native":
-        raise click.UsageError(native_format_misplaced(live_model, api))
 
 
 def resolve_as_models_do(options: ConnectionOptions) -> tuple[Settings, Any | None]:

@@ -16,6 +16,7 @@ from ..config.settings import Settings, safe_url
 from ..errors import OCIConfigurationError
 from ..routing import route
 from ..service_errors import ErrorContext, OCIServiceError, ResponsesOnlyModelError, translate
+from ..service_errors.translate import code_and_message
 
 __all__ = ["Diagnosis", "diagnose", "error_context"]
 
@@ -66,12 +67,11 @@ def diagnose(exc: Exception, context: ErrorContext, endpoint: str) -> Diagnosis 
 
 def _service(exc: openai.APIStatusError, context: ErrorContext) -> Diagnosis:
     typed = exc if isinstance(exc, OCIServiceError) else translate(exc, context)
-    said = _oci_message(exc)
+    # OCI's words, quoted: the command line leaves quoted text as it is (a
+    # `region=` in OCI's message is not the user's keyword).
+    code, said = code_and_message(exc)
     if isinstance(typed, OCIServiceError):
-        text = str(typed)
-        # OCI's words, quoted: the command line leaves quoted text as it is
-        # (a `region=` in OCI's message is not the user's keyword).
-        found = _split(text.replace(said, repr(said), 1) if said else text)
+        found = _split(str(typed).replace(said, repr(said), 1))
         if issubclass(type(typed), ResponsesOnlyModelError) and context.model:
             # The library's fix names OCIProvider and OCIResponsesModel; here it is a name.
             return Diagnosis(found.detail, f"use the model name responses:{context.model} "
@@ -79,22 +79,7 @@ def _service(exc: openai.APIStatusError, context: ErrorContext) -> Diagnosis:
         return found
     request_id = exc.response.headers.get("opc-request-id")
     where = f", opc-request-id {request_id}" if request_id else ""
-    body = exc.body
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        body = body["error"]
-    code = body.get("code") if isinstance(body, dict) else None
-    shown = repr(said) if said else exc.message
-    return Diagnosis(f"HTTP {exc.status_code}{where}: {f'{code}: ' if code else ''}{shown}")
-
-
-def _oci_message(exc: openai.APIStatusError) -> str | None:
-    """The ``message`` of OCI's ``{"code", "message"}`` or OpenAI's ``{"error": {...}}``."""
-    body = exc.body
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        body = body["error"]
-    if isinstance(body, dict) and body.get("message"):
-        return str(body["message"])
-    return None
+    return Diagnosis(f"HTTP {exc.status_code}{where}: {f'{code}: ' if code else ''}{said!r}")
 
 
 def _split(message: str) -> Diagnosis:

@@ -14,10 +14,11 @@ import click
 
 from ..config.precedence import AUTH_TYPES
 from ..connection import ConnectionOptions
-from ..routing import API_FORMATS
+from ..errors import InvalidModelNameError
+from ..routing import API_FORMATS, route
 
-__all__ = ["FLAGS_BY_KEYWORD", "KEYWORDS", "connection_flags", "connection_options",
-           "native_format_misplaced", "native_format_option"]
+__all__ = ["FLAGS_BY_KEYWORD", "KEYWORDS", "check_native_format", "connection_flags",
+           "connection_options", "native_format_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,12 +49,24 @@ native_format_option: Final = click.option(
 """``--native-api-format``: ``OCIProvider(native_api_format=...)`` on the command line."""
 
 
-def native_format_misplaced(model: str, api: str) -> str:
-    """The usage error for ``--native-api-format`` with a model another API serves."""
-    where = "chat completions" if api == "chat" else "the Responses API"
-    return (f"--native-api-format applies to OCI's native chat API only, and {model} goes to "
+def check_native_format(model: str | None, native_api_format: str | None) -> None:
+    """Refuse ``--native-api-format`` where no native request is made (a usage error)."""
+    if native_api_format is None:
+        return
+    if model is None:
+        raise click.UsageError("--native-api-format shapes the --live request: pass --live MODEL "
+                               "too, or drop --native-api-format.")
+    try:
+        api = route(model)[0]
+    except InvalidModelNameError:
+        return  # the name itself is reported where it is used
+    if api != "native":
+        where = "chat completions" if api == "chat" else "the Responses API"
+        raise click.UsageError(
+            f"--native-api-format applies to OCI's native chat API only, and {model} goes to "
             f"{where}. Fix: drop --native-api-format, or write native:{model.split(':')[-1]} "
-            "to use the native API.")
+            "to use the native API."
+        )
 
 
 def connection_options(command: F) -> F:

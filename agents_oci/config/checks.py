@@ -24,7 +24,14 @@ from ..errors import (
 )
 from .endpoints import canonical_region
 from .file import Profile
-from .precedence import AUTH_TYPES, KEYWORD_AUTH_SOURCES, REQUIRED_ENTRIES, ROWS, AuthType
+from .precedence import (
+    AUTH_TYPES,
+    KEYWORD_AUTH_SOURCES,
+    REQUIRED_ENTRIES,
+    ROWS,
+    AuthType,
+    auth_key,
+)
 from .settings import safe_url
 from .sourced import Sourced
 from .world import World
@@ -47,7 +54,7 @@ _MODEL_DEPLOYMENT: Final = re.compile(r"/ocid1\.datasciencemodeldeployment\.[^/]
 def auth_mode(hit: Sourced[str], signer_supplied: bool) -> Sourced[AuthType]:
     if hit.source in KEYWORD_AUTH_SOURCES:  # signer= or api_key=, not a typed auth_type
         return Sourced("signer" if hit.value == "signer" else "genai_api_key", hit.source)
-    key = hit.value.lower().replace("-", "_")
+    key = auth_key(hit.value)
     if signer_supplied and key in ("api_key", "security_token"):
         raise ConflictingArgumentsError(
             f"auth_type {hit.value!r} (from {hit.source}) reads credentials from a profile, "

@@ -105,6 +105,11 @@ class Row:
         return ", ".join(str(source) for source in self.sources)
 
 
+def auth_key(value: str) -> str:
+    """An auth type as the table spells it: case and ``-``/``_`` do not matter."""
+    return value.lower().replace("-", "_")
+
+
 def _arg(name: str) -> Source:
     return Source("argument", name)
 

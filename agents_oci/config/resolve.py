@@ -44,7 +44,7 @@ from .checks import (
 )
 from .endpoints import realm_of
 from .file import expand
-from .precedence import ROWS, UNSET, AuthType, Unset
+from .precedence import ROWS, UNSET, AuthType, Unset, auth_key
 from .secret_values import Arguments, api_key_setting
 from .settings import Settings
 from .sourced import Sourced
@@ -168,8 +168,7 @@ def _unused_environment(environ: Mapping[str, str], winner: str, chosen: str) ->
             "environment", "bearer_environment") else ""
         if not value:
             continue
-        mode = ("genai_api_key" if source.kind == "bearer_environment"
-                else value.lower().replace("-", "_"))
+        mode = "genai_api_key" if source.kind == "bearer_environment" else auth_key(value)
         if mode != chosen:
             unused.append(str(source))
     return unused

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 from .endpoints import inference_base_url, realm_of
 from .file import Profile, load_profile
-from .precedence import PRINCIPALS, ROWS, SIGNER_AUTH, AuthType, Source
+from .precedence import PRINCIPALS, ROWS, SIGNER_AUTH, AuthType, Source, auth_key
 from .sourced import Sourced
 
 
@@ -84,7 +84,7 @@ class World:
             return False
         if source.kind == "environment" and source.name != "OCI_CLI_AUTH":
             return False
-        return hit.value.strip().lower().replace("-", "_") in PRINCIPALS
+        return auth_key(hit.value.strip()) in PRINCIPALS
 
     def _lookup_any(self, source: Source) -> Sourced[str] | None:
         name = source.name or ""

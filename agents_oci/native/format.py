@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 
-
 class UnsupportedContentError(UserError):
     """Content the native chat format cannot carry (said before anything is sent)."""
 

@@ -11,9 +11,14 @@ from ..http.retries import retry_after
 from .hints import RULES, ErrorContext, Failure
 from .kinds import OCIServiceError, concrete_class
 
+__all__ = ["code_and_message", "translate"]
 
-def _code_and_message(exc: openai.APIStatusError) -> tuple[str, str]:
-    """Read both OCI ``{"code","message"}`` and OpenAI ``{"error": {...}}`` shapes."""
+
+def code_and_message(exc: openai.APIStatusError) -> tuple[str, str]:
+    """OCI's ``code`` and ``message`` (``{"code","message"}`` or OpenAI's ``{"error": {...}}``).
+
+    The code is empty when the body has none; the message falls back to openai's own.
+    """
     body = exc.body
     if isinstance(body, Mapping) and isinstance(body.get("error"), Mapping):
         body = body["error"]
@@ -43,7 +48,7 @@ def translate(exc: openai.APIStatusError, context: ErrorContext) -> openai.APISt
     >>> isinstance(error, ZeroDataRetentionError), isinstance(error, openai.BadRequestError)
     (True, True)
     """
-    code, message = _code_and_message(exc)
+    code, message = code_and_message(exc)
     headers = exc.response.headers
     failure = Failure(
         exc.status_code, code, message, context, _retry_count(exc), retry_after(headers)

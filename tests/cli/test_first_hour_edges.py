@@ -77,8 +77,10 @@ def test_responses_with_a_native_only_name_is_refused_before_any_request(
     live = runs["live_two_apis"]
     assert live.returncode == 1, live.output
     assert "asks for two APIs" in live.stdout
-    targets = [e.target for e in emu.journal.entries]
-    assert not any("native:" in str(e.body) for e in emu.journal.entries), targets
+    sent = [(e.path, e.body.get("model") if isinstance(e.body, dict) else None)
+            for e in emu.journal.entries]
+    assert not [m for _, m in sent if m and m.startswith(("native:", "responses:"))], sent
+    assert not [m for p, m in sent if p.endswith("/responses") and m and "cohere" in m], sent
 
 
 def test_messages_name_flags_and_leave_out_python_only_sources(runs: dict[str, Run]) -> None:
